@@ -1,0 +1,32 @@
+package io.kinora.api.provenance;
+
+import io.kinora.api.media.AudioBuffer;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Labels, marks and seals clips, and verifies files. The flow calls, in order: {@link #frameLabeler} and
+ * {@link #labelAudio} before encoding, {@link #implicitMetadata} into the container, then {@link #seal}
+ * over the final bytes.
+ */
+public interface ProvenanceService {
+    /** The label policy ids this service knows ({@code cn}, {@code eu}, {@code none}, ...). */
+    List<String> policies();
+
+    /** A labeller for frames of {@code width x height}; identity when the policy asks for no visible label. */
+    FrameLabeler frameLabeler(ProvenanceRequest request, int width, int height);
+
+    /** The master with the audio label the policy asks for (unchanged when none). */
+    AudioBuffer labelAudio(ProvenanceRequest request, AudioBuffer master);
+
+    /** Container metadata carrying the implicit label (key to value). */
+    Map<String, String> implicitMetadata(ProvenanceRequest request);
+
+    /** Final step over the finished file's bytes; reports each layer as applied. */
+    List<LayerStatus> seal(Path file, ProvenanceRequest request);
+
+    /** Reads every provenance layer of a file. */
+    List<LayerStatus> verify(Path file);
+}
