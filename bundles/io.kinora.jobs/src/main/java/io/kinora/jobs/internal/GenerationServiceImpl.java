@@ -1,0 +1,472 @@
+package io.kinora.jobs.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kinora.api.ambient.Ambience;
+import io.kinora.api.ambient.AmbienceGenerator;
+import io.kinora.api.ambient.AmbienceRequest;
+import io.kinora.api.compositor.Compositor;
+import io.kinora.api.compositor.EncodeRequest;
+import io.kinora.api.compositor.EncodeResult;
+import io.kinora.api.compositor.EncodeSession;
+import io.kinora.api.compositor.Mix;
+import io.kinora.api.compositor.MixRequest;
+import io.kinora.api.generation.GenerationException;
+import io.kinora.api.generation.GenerationListener;
+import io.kinora.api.generation.GenerationRequest;
+import io.kinora.api.generation.GenerationResult;
+import io.kinora.api.generation.GenerationService;
+import io.kinora.api.generation.JobReport;
+import io.kinora.api.generation.Stage;
+import io.kinora.api.media.AudioBuffer;
+import io.kinora.api.media.Cancellation;
+import io.kinora.api.media.RgbImage;
+import io.kinora.api.media.StageException;
+import io.kinora.api.provenance.FrameLabeler;
+import io.kinora.api.provenance.LayerStatus;
+import io.kinora.api.provenance.ProvenanceRequest;
+import io.kinora.api.provenance.ProvenanceService;
+import io.kinora.api.scene.Aspect;
+import io.kinora.api.scene.CharacterSpec;
+import io.kinora.api.scene.LineSpec;
+import io.kinora.api.scene.Problem;
+import io.kinora.api.scene.SceneLimits;
+import io.kinora.api.scene.SceneSpec;
+import io.kinora.api.scene.SceneSpecException;
+import io.kinora.api.scene.SceneSpecReader;
+import io.kinora.api.timeline.Shot;
+import io.kinora.api.timeline.SpokenLine;
+import io.kinora.api.timeline.Timeline;
+import io.kinora.api.timeline.WordTiming;
+import io.kinora.api.video.ModelInfo;
+import io.kinora.api.video.RenderReport;
+import io.kinora.api.video.RenderRequest;
+import io.kinora.api.video.VideoModel;
+import io.kinora.api.voice.Speech;
+import io.kinora.api.voice.SpeechRequest;
+import io.kinora.api.voice.VoiceService;
+import org.osgi.framework.Version;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The main job, stage by stage: voices first (they decide the timeline), then ambience and the mix, then per
+ * rendition the model renders frames, provenance labels them and the compositor encodes them; provenance seals
+ * the finished files; only then are they moved to their final names.
+ */
+@Component(service = {GenerationService.class, SceneSpecReader.class}, configurationPid = JobsConfig.PID)
+@Designate(ocd = JobsConfig.class)
+public final class GenerationServiceImpl implements GenerationService, SceneSpecReader {
+    private static final Logger LOG = LoggerFactory.getLogger(GenerationServiceImpl.class);
+    private static final Logger AUDIT = LoggerFactory.getLogger("io.kinora.audit");
+    static final int SAMPLE_RATE = 48_000;
+
+    private final VoiceService voices;
+    private final AmbienceGenerator ambience;
+    private final Compositor compositor;
+    private final ProvenanceService provenance;
+    private final List<VideoModel> models = new CopyOnWriteArrayList<>();
+    private final ObjectMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private volatile JobsConfig config;
+    private volatile SceneSpecReaderImpl reader;
+
+    @Activate
+    public GenerationServiceImpl(@Reference VoiceService voices, @Reference AmbienceGenerator ambience,
+                                 @Reference Compositor compositor, @Reference ProvenanceService provenance,
+                                 JobsConfig config) {
+        this.voices = voices;
+        this.ambience = ambience;
+        this.compositor = compositor;
+        this.provenance = provenance;
+        modified(config);
+    }
+
+    @Modified
+    void modified(JobsConfig config) {
+        this.config = config;
+        this.reader = new SceneSpecReaderImpl(limits(config), config.max_scene_bytes());
+    }
+
+    static SceneLimits limits(JobsConfig c) {
+        return new SceneLimits(c.max_prompt_chars(), c.max_line_chars(), c.max_lines(), c.max_characters(),
+                c.max_duration_seconds(), c.max_fps());
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addModel(VideoModel model) { models.add(model); }
+
+    void removeModel(VideoModel model) { models.remove(model); }
+
+    @Override
+    public SceneSpec read(byte[] jsonBytes, String source) throws SceneSpecException {
+        return reader.read(jsonBytes, source);
+    }
+
+    @Override
+    public byte[] write(SceneSpec spec) {
+        return reader.write(spec);
+    }
+
+    /** The highest version of the configured model, waiting up to the configured time for one to be ready. */
+    VideoModel model(Cancellation cancel) {
+        String id = config.model_id();
+        long deadline = System.nanoTime() + config.model_wait_seconds() * 1_000_000_000L;
+        while (true) {
+            VideoModel best = null;
+            for (VideoModel m : models) {
+                if (!m.info().id().equals(id)) continue;
+                if (best == null || Version.parseVersion(m.info().version()).compareTo(Version.parseVersion(best.info().version())) > 0) {
+                    best = m;
+                }
+            }
+            if (best != null) return best;
+            if (System.nanoTime() > deadline) {
+                throw new StageException("video model \"" + id + "\" is not available (installed models: "
+                        + models.stream().map(m -> m.info().toString()).toList() + "); check the engine and model bundles");
+            }
+            cancel.check();
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StageException("interrupted while waiting for the video model");
+            }
+        }
+    }
+
+    @Override
+    public GenerationResult generate(GenerationRequest request, GenerationListener listener, Cancellation cancel)
+            throws GenerationException {
+        Job job = new Job(request, listener == null ? GenerationListener.NONE : listener,
+                cancel == null ? Cancellation.NEVER : cancel);
+        try {
+            return job.run();
+        } catch (StageException e) {
+            AUDIT.info("job {} failed in {}: {}", job.jobId, job.stage.id(), e.getMessage());
+            throw new GenerationException(e.getMessage(), e);
+        } catch (Cancellation.CancelledException e) {
+            AUDIT.info("job {} cancelled in {}", job.jobId, job.stage.id());
+            throw e;
+        } catch (RuntimeException | Error e) {
+            LOG.error("job {} failed in stage {}", job.jobId, job.stage.id(), e);
+            throw new GenerationException("internal error in stage '" + job.stage.id() + "': " + e
+                    + " (details in the log)", e);
+        } finally {
+            job.cleanUp();
+        }
+    }
+
+    /** One run of the main job. */
+    private final class Job {
+        final GenerationRequest request;
+        final GenerationListener listener;
+        final Cancellation cancel;
+        final JobsConfig cfg = config;
+        final List<Path> staged = new ArrayList<>();
+        final Map<String, Double> seconds = new LinkedHashMap<>();
+        final Map<String, String> choices = new LinkedHashMap<>();
+        String jobId;
+        Stage stage = Stage.PLAN;
+        long stageStart;
+
+        Job(GenerationRequest request, GenerationListener listener, Cancellation cancel) {
+            this.request = request;
+            this.listener = listener;
+            this.cancel = cancel;
+            this.jobId = request.jobId();
+        }
+
+        void begin(Stage s) {
+            stage = s;
+            stageStart = System.nanoTime();
+            listener.progress(s, 0, s.title());
+        }
+
+        void end(Stage s) {
+            seconds.merge(s.id(), (System.nanoTime() - stageStart) / 1e9, Double::sum);
+            listener.progress(s, 1, s.title());
+        }
+
+        GenerationResult run() throws GenerationException {
+            long t0 = System.nanoTime();
+            SceneSpec scene = request.scene();
+            if (scene == null) throw new StageException("scene: no scene given");
+            List<Problem> problems = scene.validate(limits(cfg));
+            if (!problems.isEmpty()) {
+                throw new StageException(new SceneSpecException("scene", problems).getMessage());
+            }
+            List<Path> outputs = outputPaths(request.output(), scene.aspects());
+            for (Path p : outputs) checkWritable(p);
+
+            begin(Stage.PLAN);
+            RgbImage image = ImageLoader.load(request.image(), cfg.max_image_pixels(), cfg.max_image_bytes());
+            byte[] imageDigest = digestFile(request.image());
+            if (jobId == null) jobId = deriveJobId(scene, imageDigest);
+            AUDIT.info("job {} started: {} line(s), {} rendition(s), seed {}", jobId, scene.lines().size(),
+                    scene.aspects().size(), scene.seed());
+            Map<String, String> cast = voices.cast(scene.characters(), scene.language());
+            List<Speech> speech = new ArrayList<>();
+            for (int i = 0; i < scene.lines().size(); i++) {
+                cancel.check();
+                LineSpec line = scene.lines().get(i);
+                String voice = cast.get(line.character());
+                speech.add(voices.speak(new SpeechRequest(voice, line.text(), scene.language())));
+                listener.progress(Stage.PLAN, (i + 1.0) / scene.lines().size(), "line " + (i + 1) + "/" + scene.lines().size());
+            }
+            Timeline timeline = TimelinePlanner.plan(scene, speech);
+            end(Stage.PLAN);
+
+            begin(Stage.AMBIENCE);
+            cancel.check();
+            Ambience bed = scene.ambience().isNone() ? null : ambience.generate(new AmbienceRequest(scene.ambience(),
+                    scene.prompt(), timeline.duration(), SAMPLE_RATE, scene.seed()));
+            choices.put("ambience", bed == null ? "none: the scene asks for none" : bed.preset() + ": " + bed.reason());
+            end(Stage.AMBIENCE);
+
+            begin(Stage.MIX);
+            cancel.check();
+            Map<String, Double> pan = new LinkedHashMap<>();
+            for (CharacterSpec c : scene.characters()) {
+                // position x in [0,1] to pan in [-1,1], kept inside +/-0.6 so no voice sits hard in one speaker
+                pan.put(c.id(), c.position() == null ? 0.0 : Math.max(-0.6, Math.min(0.6, (c.position().x() - 0.5) * 1.2)));
+            }
+            Mix mix = compositor.mix(new MixRequest(timeline, speech, pan, bed == null ? null : bed.audio(), SAMPLE_RATE,
+                    cfg.loudness_target()));
+            choices.put("loudness", String.format(Locale.ROOT, "%.1f LUFS integrated (target %.1f), peak %.1f dBFS",
+                    mix.integratedLufs(), cfg.loudness_target(), mix.peakDbfs()));
+            end(Stage.MIX);
+
+            VideoModel model = model(cancel);
+            ModelInfo modelInfo = model.info();
+            Map<String, List<LayerStatus>> layers = new LinkedHashMap<>();
+            List<ProvenanceRequest> provenanceRequests = new ArrayList<>();
+            for (int a = 0; a < scene.aspects().size(); a++) {
+                Aspect aspect = scene.aspects().get(a);
+                int w = aspect.width(scene.resolution());
+                int h = aspect.height(scene.resolution());
+                String contentId = contentId(jobId, aspect);
+                ProvenanceRequest pr = new ProvenanceRequest(contentId, jobId, scene, timeline, modelInfo);
+                provenanceRequests.add(pr);
+                begin(Stage.VIDEO);
+                AudioBuffer master = provenance.labelAudio(pr, mix.master());
+                Map<String, String> metadata = new LinkedHashMap<>(provenance.implicitMetadata(pr));
+                metadata.put("title", title(scene));
+                metadata.put("kinora.model", modelInfo.id() + " " + modelInfo.version());
+                metadata.put("kinora.scene", new String(reader.write(scene), StandardCharsets.UTF_8).replaceAll("\\s*\\n\\s*", " "));
+                Path stagedFile = stagingPath(outputs.get(a));
+                staged.add(stagedFile);
+                FrameLabeler labeler = provenance.frameLabeler(pr, w, h);
+                int frames = timeline.frameCount();
+                RenderReport report;
+                EncodeResult encoded;
+                try (EncodeSession session = compositor.open(new EncodeRequest(stagedFile, w, h, timeline, master, metadata));
+                     FramePipe pipe = new FramePipe(session, 8, "kinora-encode-" + jobId)) {
+                    final int renditions = scene.aspects().size();
+                    final int index = a;
+                    report = model.render(new RenderRequest(scene, timeline, image, aspect, w, h,
+                                    (f, m) -> listener.progress(Stage.VIDEO, (index + f) / renditions,
+                                            aspect.id() + " frame " + Math.round(f * frames) + "/" + frames),
+                                    cancel),
+                            (i, frame) -> pipe.put(labeler.apply(i, frame)));
+                    pipe.drain();
+                    encoded = session.finish();
+                }
+                if (encoded.frames() != frames) {
+                    throw new StageException("video: encoded " + encoded.frames() + " frames, the timeline has " + frames);
+                }
+                if (a == 0) choices.putAll(report.choices());
+                else report.choices().forEach((k, v) -> choices.putIfAbsent(k + "[" + aspect.id() + "]", v));
+                choices.put("encoding[" + aspect.id() + "]", encoded.videoCodec() + " + " + encoded.audioCodec() + ", "
+                        + w + "x" + h + " @ " + timeline.fps() + " fps");
+                end(Stage.VIDEO);
+            }
+
+            begin(Stage.SIGN);
+            for (int a = 0; a < outputs.size(); a++) {
+                cancel.check();
+                layers.put(outputs.get(a).getFileName().toString(), provenance.seal(staged.get(a), provenanceRequests.get(a)));
+            }
+            end(Stage.SIGN);
+            seconds.put("total", (System.nanoTime() - t0) / 1e9);
+
+            JobReport report = new JobReport(seconds, choices, modelInfo, cast, layers);
+            Path reportFile = reportPath(request.output());
+            Path stagedReport = stagingPath(reportFile);
+            staged.add(stagedReport);
+            writeReport(stagedReport, scene, timeline, report, outputs);
+            // everything is complete: move into place (the report last, so its presence means the job finished)
+            for (int a = 0; a < outputs.size(); a++) move(staged.get(a), outputs.get(a));
+            move(stagedReport, reportFile);
+            staged.clear();
+            AUDIT.info("job {} done: {} in {} s", jobId, outputs, String.format(Locale.ROOT, "%.2f", seconds.get("total")));
+            return new GenerationResult(jobId, outputs, timeline, report);
+        }
+
+        void cleanUp() {
+            for (Path p : staged) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    LOG.warn("could not delete temporary file {}: {}", p, e.getMessage());
+                }
+            }
+        }
+
+        private void writeReport(Path file, SceneSpec scene, Timeline timeline, JobReport report, List<Path> outputs) {
+            ObjectNode root = json.createObjectNode();
+            root.put("job", jobId);
+            ArrayNode outs = root.putArray("outputs");
+            outputs.forEach(p -> outs.add(p.getFileName().toString()));
+            root.putObject("model").put("id", report.model().id()).put("version", report.model().version())
+                    .put("description", report.model().description());
+            ObjectNode stages = root.putObject("seconds");
+            report.stageSeconds().forEach(stages::put);
+            ObjectNode ch = root.putObject("choices");
+            report.choices().forEach(ch::put);
+            ObjectNode vs = root.putObject("voices");
+            report.voices().forEach(vs::put);
+            ObjectNode tl = root.putObject("timeline");
+            tl.put("duration", timeline.duration()).put("fps", timeline.fps()).put("frames", timeline.frameCount());
+            ArrayNode lines = tl.putArray("lines");
+            for (SpokenLine l : timeline.lines()) {
+                ObjectNode o = lines.addObject().put("character", l.character()).put("voice", l.voice())
+                        .put("text", l.text()).put("start", l.start()).put("end", l.end());
+                ArrayNode words = o.putArray("words");
+                for (WordTiming wt : l.words()) words.addObject().put("word", wt.word()).put("start", wt.start()).put("end", wt.end());
+            }
+            ArrayNode shots = tl.putArray("shots");
+            for (Shot s : timeline.shots()) {
+                ObjectNode o = shots.addObject().put("start", s.start()).put("end", s.end());
+                if (s.focus() != null) o.put("focus", s.focus());
+            }
+            ObjectNode prov = root.putObject("provenance");
+            report.provenance().forEach((file1, ls) -> {
+                ArrayNode arr = prov.putArray(file1);
+                ls.forEach(l -> arr.addObject().put("layer", l.layer()).put("present", l.present()).put("detail", l.detail()));
+            });
+            root.set("scene", json.valueToTree(readTreeQuietly(reader.write(scene))));
+            try {
+                Files.write(file, json.writeValueAsBytes(root));
+            } catch (IOException e) {
+                throw new StageException("report: cannot write " + file + ": " + e.getMessage());
+            }
+        }
+
+        private Object readTreeQuietly(byte[] b) {
+            try {
+                return json.readTree(b);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    static List<Path> outputPaths(Path primary, List<Aspect> aspects) {
+        if (primary == null) throw new StageException("output: no output path given");
+        Path abs = primary.toAbsolutePath().normalize();
+        String name = abs.getFileName().toString();
+        if (!name.toLowerCase(Locale.ROOT).endsWith(".mp4")) {
+            throw new StageException("output: " + primary + " must end in .mp4");
+        }
+        String base = name.substring(0, name.length() - 4);
+        List<Path> out = new ArrayList<>();
+        out.add(abs);
+        for (int i = 1; i < aspects.size(); i++) {
+            out.add(abs.resolveSibling(base + "-" + aspects.get(i).id().replace(':', 'x') + ".mp4"));
+        }
+        return out;
+    }
+
+    static Path reportPath(Path primary) {
+        Path abs = primary.toAbsolutePath().normalize();
+        String name = abs.getFileName().toString();
+        return abs.resolveSibling(name.substring(0, name.length() - 4) + ".report.json");
+    }
+
+    static void checkWritable(Path out) {
+        Path dir = out.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new StageException("output: the folder " + dir + " does not exist");
+        }
+        if (!Files.isWritable(dir)) throw new StageException("output: the folder " + dir + " is not writable");
+        if (Files.isDirectory(out)) throw new StageException("output: " + out + " is a directory");
+        if (Files.exists(out) && !Files.isWritable(out)) throw new StageException("output: " + out + " exists and is not writable");
+    }
+
+    static Path stagingPath(Path target) {
+        return target.resolveSibling("." + target.getFileName() + ".partial");
+    }
+
+    static void move(Path from, Path to) {
+        try {
+            try {
+                Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new StageException("output: cannot move the finished file into place at " + to + ": " + e.getMessage());
+        }
+    }
+
+    private static String title(SceneSpec scene) {
+        String p = scene.prompt().strip();
+        return p.length() <= 120 ? p : p.substring(0, 117) + "...";
+    }
+
+    private static byte[] digestFile(Path p) {
+        try {
+            return sha256().digest(Files.readAllBytes(p));
+        } catch (IOException e) {
+            throw new StageException("image: " + p + " could not be read: " + e.getMessage());
+        }
+    }
+
+    /** Same scene, image and seed give the same job id, so re-rendering gives the same bytes. */
+    String deriveJobId(SceneSpec scene, byte[] imageDigest) {
+        MessageDigest md = sha256();
+        md.update(reader.write(scene));
+        md.update(imageDigest);
+        return "kin-" + HexFormat.of().formatHex(md.digest(), 0, 8);
+    }
+
+    static String contentId(String jobId, Aspect aspect) {
+        return jobId + "-" + aspect.id().replace(':', 'x');
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

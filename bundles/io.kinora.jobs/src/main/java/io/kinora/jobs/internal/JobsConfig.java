@@ -1,0 +1,45 @@
+package io.kinora.jobs.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+@ObjectClassDefinition(name = "Kinora Generation", description = "Limits and defaults of the main job (image, prompt and dialogue to a finished clip).")
+public @interface JobsConfig {
+    String PID = "io.kinora.jobs";
+
+    @AttributeDefinition(name = "Video model", description = "Id of the video model that renders clips (the highest installed version is used).")
+    String model_id() default "parallax";
+
+    @AttributeDefinition(name = "Max image pixels", description = "Largest source image accepted, in pixels (width x height).")
+    long max_image_pixels() default 40_000_000L;
+
+    @AttributeDefinition(name = "Max image bytes", description = "Largest source image file accepted, in bytes.")
+    long max_image_bytes() default 64L * 1024 * 1024;
+
+    @AttributeDefinition(name = "Max scene bytes", description = "Largest SceneSpec JSON document accepted, in bytes.")
+    int max_scene_bytes() default 256 * 1024;
+
+    @AttributeDefinition(name = "Max prompt characters", description = "Longest prompt accepted.")
+    int max_prompt_chars() default 2000;
+
+    @AttributeDefinition(name = "Max line characters", description = "Longest dialogue line accepted.")
+    int max_line_chars() default 500;
+
+    @AttributeDefinition(name = "Max lines", description = "Most dialogue lines in one scene.")
+    int max_lines() default 40;
+
+    @AttributeDefinition(name = "Max characters", description = "Most speaking characters in one scene.")
+    int max_characters() default 4;
+
+    @AttributeDefinition(name = "Max duration (s)", description = "Longest clip, in seconds.")
+    double max_duration_seconds() default 60.0;
+
+    @AttributeDefinition(name = "Max frame rate", description = "Highest frames per second accepted.")
+    int max_fps() default 60;
+
+    @AttributeDefinition(name = "Loudness target (LUFS)", description = "Integrated loudness of the master (EBU R128 / ITU-R BS.1770); -16 suits online video, -23 broadcast.")
+    double loudness_target() default -16.0;
+
+    @AttributeDefinition(name = "Model wait (s)", description = "How long a job waits for a video model to become ready before failing.")
+    int model_wait_seconds() default 120;
+}
