@@ -1,0 +1,177 @@
+package io.kinora.voice.internal.freetts;
+
+import io.kinora.api.media.StageException;
+import io.kinora.api.timeline.WordTiming;
+import io.kinora.api.voice.Speech;
+import io.kinora.api.voice.SpeechRequest;
+import io.kinora.api.voice.VoiceEngine;
+import io.kinora.api.voice.VoiceInfo;
+import io.kinora.voice.internal.LineWords;
+import io.kinora.voice.internal.SpeechTrimmer;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * English speech with FreeTTS 1.2.2 (embedded): catalogue voices derived from the kevin16 diphone voice by
+ * pitch, pitch range and rate; mono 16 kHz audio; word timings read from FreeTTS's own segment timing.
+ */
+@Component(service = VoiceEngine.class, configurationPid = FreeTtsVoiceEngine.PID,
+        property = FreeTtsVoiceEngine.ENGINE_PROPERTY + "=" + FreeTtsVoiceEngine.ENGINE_ID)
+@Designate(ocd = FreeTtsVoiceEngine.Config.class)
+public final class FreeTtsVoiceEngine implements VoiceEngine {
+    public static final String ENGINE_ID = "freetts";
+    public static final String PID = "io.kinora.voice.freetts";
+    /** Service property naming the engine, for consoles and filters. */
+    public static final String ENGINE_PROPERTY = "kinora.voice.engine";
+
+    @ObjectClassDefinition(name = "Kinora FreeTTS voice engine",
+            description = "English text-to-speech with the embedded FreeTTS kevin16 voice")
+    public @interface Config {
+        @AttributeDefinition(name = "Parallel syntheses",
+                description = "How many lines may be synthesized at the same time; each needs its own loaded "
+                        + "FreeTTS voice (about 10 MB of heap and 0.4 s to load on first use)", min = "1", max = "32")
+        int maxParallelSyntheses() default 2;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(FreeTtsVoiceEngine.class);
+
+    private final Map<String, FreeTtsProfile> profiles = new LinkedHashMap<>();
+    private final List<VoiceInfo> voices;
+    private final SynthesizerPool<FreeTtsSynthesizer> pool;
+
+    @Activate
+    public FreeTtsVoiceEngine(Config config) {
+        this(config.maxParallelSyntheses());
+    }
+
+    public FreeTtsVoiceEngine(int maxParallelSyntheses) {
+        for (FreeTtsProfile p : FreeTtsProfile.CATALOGUE) {
+            profiles.put(p.info.id(), p);
+        }
+        this.voices = profiles.values().stream().map(p -> p.info).collect(Collectors.toUnmodifiableList());
+        this.pool = new SynthesizerPool<>(maxParallelSyntheses, FreeTtsSynthesizer::allocate);
+        LOG.info("FreeTTS voice engine ready: {} voices, up to {} parallel syntheses", voices.size(),
+                maxParallelSyntheses);
+    }
+
+    @Deactivate
+    public void deactivate() {
+        pool.close();
+    }
+
+    @Override
+    public String id() {
+        return ENGINE_ID;
+    }
+
+    @Override
+    public List<VoiceInfo> voices() {
+        return voices;
+    }
+
+    /** Allocated synthesizers now idle (for tests and diagnostics). */
+    int poolIdleCount() {
+        return pool.idleCount();
+    }
+
+    /** Output sample rate of every voice of this engine. */
+    public int sampleRate() {
+        return FreeTtsSynthesizer.SAMPLE_RATE;
+    }
+
+    @Override
+    public Speech synthesize(SpeechRequest request) {
+        if (request == null) {
+            throw new StageException("nothing to speak: the speech request is missing");
+        }
+        FreeTtsProfile profile = request.voice() == null ? null : profiles.get(request.voice());
+        if (profile == null) {
+            throw new StageException("unknown voice '" + request.voice() + "' for engine " + ENGINE_ID
+                    + "; its voices: " + String.join(", ", profiles.keySet()));
+        }
+        String language = request.language();
+        if (language != null && !language.isBlank() && !profile.info.speaks(language.trim())) {
+            throw new StageException("voice '" + profile.info.id() + "' (" + ENGINE_ID + ") cannot speak language '"
+                    + language + "'; it speaks " + String.join(", ", profile.info.languages()));
+        }
+        if (request.text() == null || request.text().isBlank()) {
+            throw new StageException("nothing to speak for voice '" + profile.info.id() + "': the text is empty");
+        }
+        List<String> words = LineWords.split(request.text());
+        List<String> spoken = FreeTtsText.spokenForms(words, profile.info.id());
+        String input = spoken.stream().filter(s -> !s.isEmpty()).collect(Collectors.joining(" "));
+        if (input.isBlank()) {
+            throw new StageException("voice '" + profile.info.id() + "' found nothing it can pronounce in the line");
+        }
+
+        long started = System.nanoTime();
+        FreeTtsSynthesizer.Result raw = pool.with(s -> s.speak(input, profile));
+        if (raw.samples.length == 0) {
+            throw new StageException("voice '" + profile.info.id() + "' found nothing it can pronounce in the line");
+        }
+        List<WordTiming> timings = align(words, spoken, raw.tokens);
+        Speech speech = SpeechTrimmer.trim(profile.info.id(), raw.samples, FreeTtsSynthesizer.SAMPLE_RATE, timings);
+        if (LOG.isDebugEnabled()) {
+            double seconds = speech.audio().durationSeconds();
+            double took = (System.nanoTime() - started) / 1e9;
+            LOG.debug("{}: {} words, {} s of speech in {} s", profile.info.id(), words.size(),
+                    String.format("%.2f", seconds), String.format("%.3f", took));
+        }
+        return speech;
+    }
+
+    /**
+     * Pairs the line's words with FreeTTS's tokens. FreeTTS makes one token of every whitespace-separated
+     * run of characters, so the non-empty spoken forms and the tokens correspond one to one; words with
+     * nothing to say, and tokens FreeTTS said nothing for (a lone dash), get an empty span where they stand.
+     * Should the counts ever differ, FreeTTS's own tokens are reported so the timings stay real.
+     */
+    static List<WordTiming> align(List<String> words, List<String> spoken, List<TimingCollector.TokenSpan> tokens) {
+        long sayable = spoken.stream().filter(s -> !s.isEmpty()).count();
+        List<WordTiming> out = new ArrayList<>(words.size());
+        double cursor = firstStart(tokens);
+        if (sayable != tokens.size()) {
+            LOG.debug("FreeTTS made {} tokens of {} words; reporting its tokens", tokens.size(), sayable);
+            for (TimingCollector.TokenSpan t : tokens) {
+                cursor = add(out, t.text, t, cursor);
+            }
+            return out;
+        }
+        int next = 0;
+        for (int i = 0; i < words.size(); i++) {
+            TimingCollector.TokenSpan token = spoken.get(i).isEmpty() ? null : tokens.get(next++);
+            cursor = add(out, words.get(i), token, cursor);
+        }
+        return out;
+    }
+
+    private static double add(List<WordTiming> out, String word, TimingCollector.TokenSpan token, double cursor) {
+        if (token != null && token.timed()) {
+            double start = Math.max(cursor, token.start);
+            double end = Math.max(start, token.end);
+            out.add(new WordTiming(word, start, end));
+            return end;
+        }
+        out.add(new WordTiming(word, cursor, cursor));
+        return cursor;
+    }
+
+    private static double firstStart(List<TimingCollector.TokenSpan> tokens) {
+        for (TimingCollector.TokenSpan t : tokens) {
+            if (t.timed()) return t.start;
+        }
+        return 0;
+    }
+}
