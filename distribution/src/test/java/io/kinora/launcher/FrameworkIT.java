@@ -1,0 +1,134 @@
+package io.kinora.launcher;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Boots the real Felix application from the assembled distribution (the bundles the feature files list) in this
+ * JVM, checks every bundle and every stage's service, and makes a clip through the services.
+ */
+class FrameworkIT {
+    static final Path DIST = Path.of(System.getProperty("kinora.dist", "target/kinora"));
+    static final Path WORK = Path.of(System.getProperty("kinora.repo", ".")).resolve("target/it-work");
+    static KinoraFramework kinora;
+    static Function<String[], Integer> cli;
+
+    @BeforeAll
+    static void boot() throws Exception {
+        Main.configureSystem(WORK, false);
+        kinora = KinoraFramework.start(new KinoraFramework.Options(DIST, WORK, KinoraFramework.HEADLESS_LEVEL, "felix-cache-it", Map.of()));
+        cli = Main.awaitCli(kinora.context(), 120);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (kinora != null) kinora.close();
+    }
+
+    @Test
+    void everyBundleIsActive() {
+        assertEquals(List.of(), kinora.problems());
+        List<String> notActive = Stream.of(kinora.context().getBundles())
+                .filter(b -> b.getHeaders().get("Fragment-Host") == null)
+                .filter(b -> b.getState() != Bundle.ACTIVE)
+                .filter(b -> !isWebBundle(b))
+                .map(b -> b.getSymbolicName() + " state " + b.getState()).collect(Collectors.toList());
+        assertEquals(List.of(), notActive);
+        for (String bsn : List.of("io.kinora.api", "io.kinora.engine", "io.kinora.voice", "io.kinora.ambient",
+                "io.kinora.compositor", "io.kinora.provenance", "io.kinora.jobs", "io.kinora.cli", "io.kinora.models.parallax")) {
+            Bundle b = Stream.of(kinora.context().getBundles()).filter(x -> bsn.equals(x.getSymbolicName())).findFirst().orElse(null);
+            assertNotNull(b, bsn + " is installed");
+            assertEquals(Bundle.ACTIVE, b.getState(), bsn + " is active");
+        }
+    }
+
+    private static boolean isWebBundle(Bundle b) {
+        // installed for `serve`, started only at the server start level
+        return b.adapt(org.osgi.framework.startlevel.BundleStartLevel.class).getStartLevel() > KinoraFramework.HEADLESS_LEVEL;
+    }
+
+    @Test
+    void everyStageRegistersItsService() throws Exception {
+        BundleContext ctx = kinora.context();
+        for (String service : List.of("io.kinora.api.voice.VoiceService", "io.kinora.api.voice.VoiceEngine",
+                "io.kinora.api.ambient.AmbienceGenerator", "io.kinora.api.compositor.Compositor",
+                "io.kinora.api.provenance.ProvenanceService", "io.kinora.api.generation.GenerationService",
+                "io.kinora.api.scene.SceneSpecReader", "ai.djl.engine.Engine")) {
+            assertNotNull(await(ctx, service, null), service + " is registered");
+        }
+        ServiceReference<?> model = await(ctx, "io.kinora.api.video.VideoModel", "(kinora.model.id=parallax)");
+        assertNotNull(model, "the parallax model is registered");
+        assertNotNull(model.getProperty("kinora.model.version"));
+        assertNotNull(cli, "the CLI service is registered");
+    }
+
+    static ServiceReference<?> await(BundleContext ctx, String clazz, String filter) throws Exception {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline) {
+            ServiceReference<?>[] refs = ctx.getServiceReferences(clazz, filter);
+            if (refs != null && refs.length > 0) return refs[0];
+            Thread.sleep(100);
+        }
+        return null;
+    }
+
+    @Test
+    void makesAClipThroughTheServices() throws Exception {
+        Path out = Files.createDirectories(WORK.resolve("framework-it")).resolve("clip.mp4");
+        Files.deleteIfExists(out);
+        int code = run("generate", "--scene", DIST.resolve("samples/two-speakers.json").toString(), "--out", out.toString(), "--quiet");
+        assertEquals(0, code, "generate exits 0");
+        assertTrue(Files.size(out) > 50_000, "the clip has content");
+        Path report = out.resolveSibling("clip.report.json");
+        String json = Files.readString(report);
+        assertTrue(json.contains("\"mia\"") && json.contains("\"ben\""), json);
+        try (Stream<Path> files = Files.list(out.getParent())) {
+            assertEquals(List.of(), files.filter(p -> p.getFileName().toString().startsWith(".")).collect(Collectors.toList()),
+                    "no temporary files are left");
+        }
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, run("verify", out.toString()));
+        } finally {
+            System.setOut(old);
+        }
+        assertTrue(captured.toString(StandardCharsets.UTF_8).contains("implicit-label"), captured.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void badSceneIsRejectedBeforeAnyOutput() throws Exception {
+        Path dir = Files.createDirectories(WORK.resolve("framework-it-bad"));
+        Path scene = dir.resolve("bad.json");
+        Files.writeString(scene, "{\"prompt\": \"\", \"fps\": 1000, \"lines\": [{\"character\": \"nobody\", \"text\": \"hi\"}]}");
+        Path out = dir.resolve("never.mp4");
+        assertEquals(3, run("generate", "--scene", scene.toString(), "--image", DIST.resolve("samples/harbour.png").toString(),
+                "--out", out.toString()));
+        assertFalse(Files.exists(out));
+    }
+
+    private static int run(String... args) {
+        return cli.apply(args);
+    }
+}
