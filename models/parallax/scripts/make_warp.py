@@ -1,0 +1,145 @@
+#!/usr/bin/python3
+"""Generates warp.pt, the TorchScript helper of the Kinora 'parallax' model.
+
+DJL has no grid_sample; this module wraps torch.nn.functional.grid_sample (bilinear, border padding,
+align_corners=True) together with the few element-wise ops that build the sampling grid of one frame, so the
+Java side makes one native call per frame. It has no weights: it is code, not a trained network.
+
+Run with Debian's python3 (python3-torch 1.13; the pyenv python on PATH has no torch):
+
+    /usr/bin/python3 models/parallax/scripts/make_warp.py
+
+It checks the scripted module against the eager one on random input, writes
+src/main/resources/META-INF/kinora/warp.pt and puts the file's SHA-256 into model.json beside it (the model
+refuses to load a warp.pt whose hash differs from the descriptor's).
+"""
+import hashlib
+import io
+import os
+import re
+import sys
+
+import torch
+import torch.nn.functional as F
+
+# params layout (float32 vector), see ParallaxWarp.forward and WarpHelper.java
+P_CX, P_CY, P_INV_ZOOM, P_TX, P_TY, P_DOLLY, P_FOCAL = 0, 1, 2, 3, 4, 5, 6
+P_IMG_SX, P_IMG_SY, P_IMG_OX, P_IMG_OY = 7, 8, 9, 10
+P_DEP_SX, P_DEP_SY, P_DEP_OX, P_DEP_OY = 11, 12, 13, 14
+P_OUT_W, P_OUT_H = 15, 16
+N_PARAMS = 17
+
+
+class ParallaxWarp(torch.nn.Module):
+    """Renders one frame of a 2.5D camera move by backward warping.
+
+    Coordinates are "view units": the cover-fitted picture spans [-1, 1] on both axes (edge to edge).
+    For an output position u (view units at zoom 1, centred), the frame samples the picture at
+
+        v  = c + u / zoom                                  camera: centre c, zoom
+        k  = depth(v) - focal                              nearness relative to the focal plane
+        v' = v + k * (t + dolly * u)                       parallax: lateral (t) and along the axis (dolly)
+
+    then converts v' to grid_sample's normalised coordinates with a per-axis affine map.
+    """
+
+    def forward(self, params: torch.Tensor, image: torch.Tensor, depth: torch.Tensor,
+                base: torch.Tensor) -> torch.Tensor:
+        """
+        params: (17,) float32, layout above
+        image:  (1, 3, Hi, Wi) float32, pixel value + 0.5 (so the cast to uint8 rounds)
+        depth:  (1, 1, Hd, Wd) float32 nearness over the same picture, 0 = far, 1 = near
+        base:   (1, h, w, 2) float32 u (x, y) on a coarse lattice whose corners are the output's corner pixel
+                centres; bilinear upsampling of an affine field is exact, so only the parallax term is
+                interpolated
+        returns (H, W, 3) uint8, contiguous
+        """
+        c = params[0:2]
+        inv_zoom = params[2]
+        t = params[3:5]
+        dolly = params[5]
+        focal = params[6]
+        img_s = params[7:9]
+        img_o = params[9:11]
+        dep_s = params[11:13]
+        dep_o = params[13:15]
+        out_w = int(params[15].item())
+        out_h = int(params[16].item())
+
+        v = torch.addcmul(c, base, inv_zoom)
+        d = F.grid_sample(depth, torch.addcmul(dep_o, v, dep_s), mode='bilinear',
+                          padding_mode='border', align_corners=True)
+        k = (d - focal).permute(0, 2, 3, 1)
+        v = torch.addcmul(v, k, t + base * dolly)
+        g = torch.addcmul(img_o, v, img_s)
+        h = g.size(1)
+        if h != out_h or g.size(2) != out_w:
+            g = self.upsample(g, out_h, out_w)
+        out = F.grid_sample(image, g, mode='bilinear', padding_mode='border', align_corners=True)
+        # one kernel: cast (the +0.5 in the picture makes truncation round) and interleave to HWC
+        return out[0].permute(1, 2, 0).to(dtype=torch.uint8, memory_format=torch.contiguous_format)
+
+    def upsample(self, g: torch.Tensor, out_h: int, out_w: int) -> torch.Tensor:
+        """Bilinear (align_corners) upsampling of the coarse (1, h, w, 2) grid to (1, out_h, out_w, 2), done
+        separably: along x with interpolate on the few coarse rows, then along y by blending whole rows. About
+        3x faster than one 2-D interpolate, and the same numbers up to float rounding."""
+        h = g.size(1)
+        rows = F.interpolate(g.permute(0, 3, 1, 2), size=[h, out_w], mode='bilinear',
+                             align_corners=True).permute(0, 2, 3, 1).contiguous()
+        if h == out_h:
+            return rows
+        y = torch.arange(out_h, dtype=torch.float32) * ((h - 1) / (out_h - 1))
+        y0 = torch.clamp(torch.floor(y), max=float(h - 2))
+        wy = (y - y0).view(1, out_h, 1, 1)
+        i0 = y0.to(torch.long)
+        return torch.lerp(rows.index_select(1, i0), rows.index_select(1, i0 + 1), wy)
+
+
+def self_check(scripted: torch.jit.ScriptModule) -> None:
+    torch.manual_seed(7)
+    image = torch.rand(1, 3, 40, 60) * 255 + 0.5
+    depth = torch.rand(1, 1, 10, 15)
+    h, w, out_h, out_w = 5, 7, 33, 49
+    ys = torch.linspace(-0.9, 0.9, h)
+    xs = torch.linspace(-0.95, 0.95, w)
+    base = torch.stack(torch.meshgrid(xs, ys, indexing='xy'), dim=-1).unsqueeze(0)
+    params = torch.tensor([0.05, -0.02, 1 / 1.1, 0.01, 0.0, -0.02, 0.5,
+                           0.98, 0.97, 0.01, -0.01, 0.99, 0.95, 0.0, 0.0,
+                           float(out_w), float(out_h)])
+    eager = ParallaxWarp()(params, image, depth, base)
+    script = scripted(params, image, depth, base)
+    if eager.shape != (out_h, out_w, 3) or eager.dtype != torch.uint8 or not torch.equal(eager, script):
+        sys.exit('self-check failed: scripted module differs from eager module')
+    coarse = torch.rand(1, h, w, 2)
+    separable = ParallaxWarp().upsample(coarse, out_h, out_w)
+    direct = F.interpolate(coarse.permute(0, 3, 1, 2), size=[out_h, out_w], mode='bilinear',
+                           align_corners=True).permute(0, 2, 3, 1)
+    if (separable - direct).abs().max().item() > 1e-5:
+        sys.exit('self-check failed: separable upsampling differs from interpolate')
+
+
+def main() -> None:
+    here = os.path.dirname(os.path.abspath(__file__))
+    target = os.path.join(here, '..', 'src', 'main', 'resources', 'META-INF', 'kinora', 'warp.pt')
+    scripted = torch.jit.script(ParallaxWarp())
+    self_check(scripted)
+    buf = io.BytesIO()
+    torch.jit.save(scripted, buf)
+    data = buf.getvalue()  # torch.jit.save writes fixed timestamps: same code, same bytes, same hash
+    with open(target, 'wb') as f:
+        f.write(data)
+    sha = hashlib.sha256(data).hexdigest()
+    descriptor = os.path.join(os.path.dirname(target), 'model.json')
+    with open(descriptor, encoding='utf-8') as f:
+        text = f.read()
+    text, n = re.subn(r'("path": "warp\.pt",[^}]*?"sha256": ")[0-9a-f]{64}', r'\g<1>' + sha, text)
+    if n != 1:
+        sys.exit('model.json has no files[] entry for warp.pt with a sha256 to update')
+    with open(descriptor, 'w', encoding='utf-8') as f:
+        f.write(text)
+    print('torch', torch.__version__)
+    print('wrote', os.path.normpath(target), len(data), 'bytes, sha256', sha, '(model.json updated)')
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,304 @@
+package io.kinora.models.parallax.internal;
+
+import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import ai.djl.engine.Engine;
+import ai.djl.modality.cv.Image;
+import ai.djl.modality.cv.util.NDImageUtils;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.kinora.api.media.Cancellation;
+import io.kinora.api.media.ProgressListener;
+import io.kinora.api.media.RgbImage;
+import io.kinora.api.media.StageException;
+import io.kinora.api.scene.CameraMove;
+import io.kinora.api.scene.SceneSpec;
+import io.kinora.api.timeline.Timeline;
+import io.kinora.api.video.FrameSink;
+import io.kinora.api.video.ModelInfo;
+import io.kinora.api.video.RenderReport;
+import io.kinora.api.video.RenderRequest;
+
+/**
+ * Renders renditions with the parallax model. Per rendition (once): cover-fit geometry, working picture, depth
+ * estimate, camera plan, coarse output lattice. Per frame: a 17-float parameter vector, one TorchScript call that
+ * returns the finished uint8 frame, one copy into the frame's byte array. Thread-safe: every render owns its
+ * {@link NDManager}; the shared {@link WarpHelper} is stateless.
+ */
+final class ParallaxRenderer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ParallaxRenderer.class);
+
+    /** Output pixels between coarse lattice points; the grid is upsampled bilinearly (exact for the camera part). */
+    static final int LATTICE_STEP = 8;
+    /** The working picture is downscaled only when the source has at least 1/0.8 = 1.25x the pixels needed. */
+    private static final double DOWNSCALE_BELOW = 0.8;
+
+    /** Operator settings (see the component's configuration). */
+    record Settings(double parallaxStrength, double focusStrength) {
+        static final Settings DEFAULT = new Settings(1.0, 1.0);
+    }
+
+    private final Engine engine;
+    private final WarpHelper warp;
+    private final ModelInfo info;
+    private final ModelDescriptor.Limits limits;
+    private final Settings settings;
+
+    ParallaxRenderer(Engine engine, WarpHelper warp, ModelInfo info, ModelDescriptor.Limits limits, Settings settings) {
+        this.engine = engine;
+        this.warp = warp;
+        this.info = info;
+        this.limits = limits;
+        this.settings = settings;
+    }
+
+    RenderReport render(RenderRequest request, FrameSink sink) {
+        validate(request, sink);
+        SceneSpec scene = request.scene();
+        Timeline timeline = request.timeline();
+        RgbImage image = request.image();
+        int outW = request.width();
+        int outH = request.height();
+        int frames = timeline.frameCount();
+        Cancellation cancel = request.cancellation() == null ? Cancellation.NEVER : request.cancellation();
+        ProgressListener progress = request.progress() == null ? ProgressListener.NONE : request.progress();
+        double intensity = scene.camera().intensity();
+        boolean easing = scene.camera().easing();
+
+        PromptCamera.Choice choice = PromptCamera.choose(scene.camera(), scene.prompt());
+        CameraMove move = intensity > 0 ? choice.move() : CameraMove.STATIC;
+
+        // Working resolution: enough picture for the tightest frame of the clip (planned with the largest possible
+        // parallax), never more than the source.
+        Framing source = Framing.cover(image.width(), image.height(), outW, outH);
+        FocusTrack roughFocus = FocusTrack.of(timeline, scene, source, settings.focusStrength());
+        double maxZoom = CameraPlan.plan(move, intensity, easing, frames, source, roughFocus, 1.0,
+                settings.parallaxStrength()).maxZoom();
+        double scale = Math.min(1, outW * maxZoom / source.cropW());
+        if (scale > DOWNSCALE_BELOW) scale = 1;
+
+        cancel.check();
+        long t0 = System.nanoTime();
+        try (NDManager manager = engine.newBaseManager()) {
+            Working working = workingPicture(manager, image, scale);
+            Framing framing = Framing.cover(working.sourceW, working.sourceH, outW, outH)
+                    .resampled(working.width, working.height);
+            DepthEstimator.Depth depth = DepthEstimator.estimate(working.picture, manager);
+            FocusTrack focus = FocusTrack.of(timeline, scene, framing, settings.focusStrength());
+            CameraPlan plan = CameraPlan.plan(move, intensity, easing, frames, framing, focus, depth.spread(),
+                    settings.parallaxStrength());
+            NDArray lattice = lattice(manager, framing);
+
+            float[] params = new float[WarpHelper.PARAMS];
+            double[] img = framing.gridAffine(working.width, working.height);
+            long[] ds = depth.map().getShape().getShape();
+            double[] dep = framing.gridAffine((int) ds[3], (int) ds[2]);
+            for (int a = 0; a < 4; a++) {
+                params[WarpHelper.IMG_AFFINE + a] = (float) img[a];
+                params[WarpHelper.DEPTH_AFFINE + a] = (float) dep[a];
+            }
+            params[WarpHelper.FOCAL] = depth.focal();
+            params[WarpHelper.OUT_W] = outW;
+            params[WarpHelper.OUT_H] = outH;
+            long prep = System.nanoTime() - t0;
+
+            int reported = -1;
+            for (int i = 0; i < frames; i++) {
+                cancel.check();
+                CameraPlan.Pose pose = plan.pose(i);
+                params[WarpHelper.CX] = (float) pose.cx();
+                params[WarpHelper.CY] = (float) pose.cy();
+                params[WarpHelper.INV_ZOOM] = (float) (1 / pose.zoom());
+                params[WarpHelper.TX] = (float) pose.tx();
+                params[WarpHelper.TY] = (float) pose.ty();
+                params[WarpHelper.DOLLY] = (float) pose.dolly();
+                byte[] rgb = new byte[outW * outH * 3];
+                try (NDManager frameManager = manager.newSubManager()) {
+                    NDArray frame = warp.render(frameManager, params, working.picture, depth.map(), lattice);
+                    ByteBuffer bytes = frame.toByteBuffer(true);
+                    if (bytes.remaining() != rgb.length) {
+                        throw new IllegalStateException("warp returned " + bytes.remaining() + " bytes for a "
+                                + outW + "x" + outH + " frame");
+                    }
+                    bytes.get(rgb);
+                }
+                sink.accept(i, new RgbImage(outW, outH, rgb));
+                int percent = (int) ((i + 1) * 100L / frames);
+                if (percent != reported) {
+                    reported = percent;
+                    progress.progress((i + 1) / (double) frames, "frame " + (i + 1) + " of " + frames);
+                }
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            LOG.debug("parallax {}x{}: {} frames in {} s (preparation {} ms)", outW, outH, frames,
+                    String.format(Locale.ROOT, "%.2f", seconds), prep / 1_000_000);
+
+            Map<String, String> choices = new LinkedHashMap<>();
+            choices.put("camera", intensity > 0 ? choice.reason()
+                    : "static: camera.intensity is 0 (" + choice.reason() + ")");
+            choices.put("camera.path", plan.describe(intensity) + (easing ? ", cosine easing" : ", linear"));
+            choices.put("framing", String.format(Locale.ROOT,
+                    "cover-fit of the %dx%d picture with %.0f %% overscan; working picture %dx%d; frame 0 %s",
+                    image.width(), image.height(), CameraPlan.OVERSCAN * 100, working.width, working.height,
+                    plan.restAtStart() ? "is the fitted picture" : "is the tight end of the pull-out, the last frame the fitted picture"));
+            choices.put("depth", String.format(Locale.ROOT, "%s; focal nearness %.2f, spread %.2f",
+                    DepthEstimator.METHOD, depth.focal(), depth.spread()));
+            choices.put("parallax", String.format(Locale.ROOT,
+                    "strength %.2f: displacement = (nearness - focal) x camera travel (lateral %.2f, axial %.2f)",
+                    settings.parallaxStrength(), CameraPlan.LATERAL * settings.parallaxStrength(),
+                    CameraPlan.AXIAL * settings.parallaxStrength()));
+            choices.put("focus", focus.summary());
+            choices.put("seed", "not used: the parallax model makes no random choices (same input, same frames)");
+            return new RenderReport(info, frames, choices);
+        } catch (Cancellation.CancelledException | StageException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.error("parallax render failed", e);
+            throw new StageException("the parallax model could not render the clip: " + e.getMessage(), e);
+        }
+    }
+
+    private void validate(RenderRequest r, FrameSink sink) {
+        if (r == null) throw new StageException("the render request is missing");
+        if (sink == null) throw new StageException("the render request has no frame sink");
+        if (r.scene() == null) throw new StageException("the render request has no scene");
+        if (r.timeline() == null) throw new StageException("the render request has no timeline");
+        if (r.image() == null) throw new StageException("the render request has no source image");
+        int min = limits.minSize();
+        if (r.width() < min || r.height() < min || r.width() > limits.maxWidth() || r.height() > limits.maxHeight()) {
+            throw new StageException("output size " + r.width() + "x" + r.height() + " is outside what the parallax model renders ("
+                    + min + "x" + min + " to " + limits.maxWidth() + "x" + limits.maxHeight() + ")");
+        }
+        Timeline t = r.timeline();
+        if (t.frameCount() < 1) throw new StageException("the timeline has no frames");
+        if (t.frameCount() > limits.maxFrames()) {
+            throw new StageException("the timeline has " + t.frameCount() + " frames; the parallax model renders at most "
+                    + limits.maxFrames());
+        }
+        if (t.fps() < 1) throw new StageException("the timeline's frame rate must be positive, was " + t.fps());
+        RgbImage img = r.image();
+        if (img.width() < 2 || img.height() < 2) {
+            throw new StageException("the source image is " + img.width() + "x" + img.height() + "; it must be at least 2x2");
+        }
+        if ((long) img.width() * img.height() > limits.maxSourcePixels()) {
+            throw new StageException("the source image has " + ((long) img.width() * img.height()) + " pixels; the limit is "
+                    + limits.maxSourcePixels());
+        }
+        double s = r.scene().camera().intensity();
+        if (!Double.isFinite(s) || s < 0 || s > 1) {
+            throw new StageException("camera.intensity must be between 0 and 1, was " + s);
+        }
+    }
+
+    /** The picture the frames sample: (1, 3, h, w) float32, pixel value + 0.5, NCHW contiguous. */
+    private record Working(NDArray picture, int width, int height, int sourceW, int sourceH) {
+    }
+
+    /**
+     * Builds the working picture. Large reductions start with an integer box average in Java (one pass over the
+     * bytes, bounded memory, and it de-interleaves RGB into planes); the rest is DJL's antialiased bilinear resize.
+     *
+     * @param scale target size relative to the source (1 = keep)
+     */
+    static Working workingPicture(NDManager manager, RgbImage image, double scale) {
+        int sw = image.width();
+        int sh = image.height();
+        int k = Math.max(1, (int) Math.floor(1 / scale));
+        int bw = Math.max(1, sw / k);
+        int bh = Math.max(1, sh / k);
+        byte[] planes = boxPlanes(image, k, bw, bh);
+        int tw = Math.max(2, (int) Math.round(sw * scale));
+        int th = Math.max(2, (int) Math.round(sh * scale));
+        if (scale >= 1) {
+            tw = bw;
+            th = bh;
+        }
+        try (NDManager tmp = manager.newSubManager()) {
+            NDArray x = tmp.create(ByteBuffer.wrap(planes), new Shape(1, 3, bh, bw), DataType.UINT8)
+                    .toType(DataType.FLOAT32, false);
+            if (tw != bw || th != bh) {
+                // DJL resizes NHWC; the transposed view keeps the result's storage NCHW-contiguous
+                x = NDImageUtils.resize(x.transpose(0, 2, 3, 1), tw, th, Image.Interpolation.BILINEAR)
+                        .transpose(0, 3, 1, 2);
+            }
+            NDArray picture = x.add(0.5f);
+            picture.attach(manager);
+            // the box pass drops up to k-1 edge pixels: the picture covers the first bw*k x bh*k source pixels
+            return new Working(picture, tw, th, bw * k, bh * k);
+        }
+    }
+
+    /** Averages k x k blocks and de-interleaves RGB into three planes (k = 1: de-interleave only). */
+    static byte[] boxPlanes(RgbImage image, int k, int bw, int bh) {
+        byte[] src = image.rgb();
+        int sw = image.width();
+        int plane = bw * bh;
+        byte[] out = new byte[plane * 3];
+        if (k == 1) {
+            for (int p = 0, s = 0; p < plane; p++, s += 3) {
+                out[p] = src[s];
+                out[plane + p] = src[s + 1];
+                out[2 * plane + p] = src[s + 2];
+            }
+            return out;
+        }
+        int[] acc = new int[bw * 3];
+        int area = k * k;
+        for (int by = 0; by < bh; by++) {
+            java.util.Arrays.fill(acc, 0);
+            for (int dy = 0; dy < k; dy++) {
+                int row = (by * k + dy) * sw * 3;
+                for (int bx = 0; bx < bw; bx++) {
+                    int s = row + bx * k * 3;
+                    int r = 0;
+                    int g = 0;
+                    int b = 0;
+                    for (int dx = 0; dx < k; dx++, s += 3) {
+                        r += src[s] & 0xff;
+                        g += src[s + 1] & 0xff;
+                        b += src[s + 2] & 0xff;
+                    }
+                    acc[bx * 3] += r;
+                    acc[bx * 3 + 1] += g;
+                    acc[bx * 3 + 2] += b;
+                }
+            }
+            int o = by * bw;
+            for (int bx = 0; bx < bw; bx++) {
+                out[o + bx] = (byte) ((acc[bx * 3] + area / 2) / area);
+                out[plane + o + bx] = (byte) ((acc[bx * 3 + 1] + area / 2) / area);
+                out[2 * plane + o + bx] = (byte) ((acc[bx * 3 + 2] + area / 2) / area);
+            }
+        }
+        return out;
+    }
+
+    /** (1, h, w, 2) output units (x, y) on a lattice whose corners are the corner pixels' centres. */
+    static NDArray lattice(NDManager manager, Framing framing) {
+        int w = cells(framing.outW());
+        int h = cells(framing.outH());
+        float[] data = new float[h * w * 2];
+        for (int j = 0; j < h; j++) {
+            double uy = framing.outputUy(h == 1 ? 0 : j * (framing.outH() - 1) / (double) (h - 1));
+            for (int i = 0; i < w; i++) {
+                double ux = framing.outputUx(w == 1 ? 0 : i * (framing.outW() - 1) / (double) (w - 1));
+                data[(j * w + i) * 2] = (float) ux;
+                data[(j * w + i) * 2 + 1] = (float) uy;
+            }
+        }
+        return manager.create(data, new Shape(1, h, w, 2));
+    }
+
+    private static int cells(int size) {
+        return (size - 1 + LATTICE_STEP - 1) / LATTICE_STEP + 1;
+    }
+}
