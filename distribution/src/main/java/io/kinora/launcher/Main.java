@@ -147,10 +147,31 @@ public final class Main {
         setDefault("DJL_CACHE_DIR", work.resolve("djl").toString());
         setDefault("org.bytedeco.javacpp.cachedir", work.resolve("javacpp").toString());
         setDefault("java.awt.headless", "true");
+        setDefault("org.bytedeco.javacpp.logger", "slf4j");
         setDefault("org.slf4j.simpleLogger.logFile", work.resolve(serve ? "logs/server.log" : "logs/kinora.log").toString());
         setDefault("org.slf4j.simpleLogger.showDateTime", "true");
         setDefault("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
         setDefault("org.slf4j.simpleLogger.defaultLogLevel", "info");
+        routeJavaLogging(work.resolve("logs/engine.log"));
+    }
+
+    /**
+     * The engine bundle (DJL, PyTorch) logs through java.util.logging, whose default handler writes to the terminal;
+     * send it to a log file so a user sees progress and results only.
+     */
+    static void routeJavaLogging(Path file) {
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        for (java.util.logging.Handler h : root.getHandlers()) {
+            if (h instanceof java.util.logging.FileHandler) return;
+            root.removeHandler(h);
+        }
+        try {
+            java.util.logging.FileHandler fh = new java.util.logging.FileHandler(file.toString(), 10_000_000, 1, true);
+            fh.setFormatter(new java.util.logging.SimpleFormatter());
+            root.addHandler(fh);
+        } catch (IOException e) {
+            System.err.println("kinora: cannot write " + file + " (" + e.getMessage() + "); engine messages are discarded");
+        }
     }
 
     private static void setDefault(String key, String value) {

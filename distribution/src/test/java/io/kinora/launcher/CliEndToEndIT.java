@@ -2,6 +2,8 @@ package io.kinora.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
@@ -90,7 +92,7 @@ class CliEndToEndIT {
             g.start();
             assertEquals("h264", g.getVideoCodecName());
             assertEquals("aac", g.getAudioCodecName());
-            assertEquals(avutil.AV_PIX_FMT_YUV420P, g.getPixelFormat());
+            assertEquals(avutil.AV_PIX_FMT_YUV420P, streamPixelFormat(g), "yuv420p in the stream");
             assertEquals(1280, g.getImageWidth());
             assertEquals(720, g.getImageHeight());
             assertEquals(fps, g.getFrameRate(), 0.01);
@@ -135,6 +137,15 @@ class CliEndToEndIT {
             double speech = rms(pcm, lines.get(0).path("start").asDouble(), lines.get(0).path("end").asDouble());
             assertTrue(speech > 2 * lead, "speech stands out of the ambience bed (" + speech + " vs " + lead + ")");
         }
+    }
+
+    private static int streamPixelFormat(FFmpegFrameGrabber g) {
+        AVFormatContext fc = g.getFormatContext();
+        for (int i = 0; i < fc.nb_streams(); i++) {
+            AVStream st = fc.streams(i);
+            if (st.codecpar().codec_type() == avutil.AVMEDIA_TYPE_VIDEO) return st.codecpar().format();
+        }
+        return -1;
     }
 
     private static double[] luma(Frame f) {

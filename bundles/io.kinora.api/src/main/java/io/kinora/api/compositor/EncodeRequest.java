@@ -13,6 +13,6 @@ import java.util.Map;
 public record EncodeRequest(Path output, int width, int height, Timeline timeline, AudioBuffer audio,
                             Map<String, String> metadata) {
     public EncodeRequest {
-        metadata = Map.copyOf(metadata);
+        metadata = io.kinora.api.media.Ordered.copy(metadata);
     }
 }

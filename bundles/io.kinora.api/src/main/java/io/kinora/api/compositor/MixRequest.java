@@ -16,6 +16,6 @@ public record MixRequest(Timeline timeline, List<Speech> speech, Map<String, Dou
                          int sampleRate, double targetLufs) {
     public MixRequest {
         speech = List.copyOf(speech);
-        pan = Map.copyOf(pan);
+        pan = io.kinora.api.media.Ordered.copy(pan);
     }
 }

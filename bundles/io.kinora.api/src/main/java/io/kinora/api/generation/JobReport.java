@@ -14,9 +14,9 @@ import java.util.Map;
 public record JobReport(Map<String, Double> stageSeconds, Map<String, String> choices, ModelInfo model,
                         Map<String, String> voices, Map<String, List<LayerStatus>> provenance) {
     public JobReport {
-        stageSeconds = Map.copyOf(stageSeconds);
-        choices = Map.copyOf(choices);
-        voices = Map.copyOf(voices);
-        provenance = Map.copyOf(provenance);
+        stageSeconds = io.kinora.api.media.Ordered.copy(stageSeconds);
+        choices = io.kinora.api.media.Ordered.copy(choices);
+        voices = io.kinora.api.media.Ordered.copy(voices);
+        provenance = io.kinora.api.media.Ordered.copy(provenance);
     }
 }

@@ -8,6 +8,6 @@ import java.util.Map;
  */
 public record RenderReport(ModelInfo model, int frames, Map<String, String> choices) {
     public RenderReport {
-        choices = Map.copyOf(choices);
+        choices = io.kinora.api.media.Ordered.copy(choices);
     }
 }

@@ -248,7 +248,7 @@ public final class GenerationServiceImpl implements GenerationService, SceneSpec
             cancel.check();
             Ambience bed = scene.ambience().isNone() ? null : ambience.generate(new AmbienceRequest(scene.ambience(),
                     scene.prompt(), timeline.duration(), SAMPLE_RATE, scene.seed()));
-            choices.put("ambience", bed == null ? "none: the scene asks for none" : bed.preset() + ": " + bed.reason());
+            choices.put("ambience", bed == null ? "none: the scene asks for none" : bed.reason().startsWith(bed.preset()) ? bed.reason() : bed.preset() + ": " + bed.reason());
             end(Stage.AMBIENCE);
 
             begin(Stage.MIX);
