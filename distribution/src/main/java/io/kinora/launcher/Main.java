@@ -241,7 +241,13 @@ public final class Main {
         props.put("org.osgi.service.http.port", Integer.toString(port));
         props.put("org.apache.felix.http.host", "127.0.0.1");
         props.put("org.apache.felix.http.enable", "true");
-        KinoraFramework k = KinoraFramework.start(new KinoraFramework.Options(home, work, KinoraFramework.SERVER_LEVEL, "felix-cache", props));
+        KinoraFramework k;
+        try {
+            k = KinoraFramework.start(new KinoraFramework.Options(home, work, KinoraFramework.SERVER_LEVEL, "felix-cache", props));
+        } catch (IOException e) {
+            err.println("kinora serve: " + e.getMessage());
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             k.close();
