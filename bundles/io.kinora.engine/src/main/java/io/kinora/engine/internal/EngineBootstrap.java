@@ -1,5 +1,6 @@
 package io.kinora.engine.internal;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -38,8 +39,9 @@ final class EngineBootstrap {
                 }
             }
             long ms = (System.nanoTime() - t0) / 1_000_000;
+            Device device = engine.defaultDevice();
             return new Ready(engine, engine.getEngineName(), engine.getVersion(), Engine.getDjlVersion(),
-                    engine.defaultDevice().toString(), ms);
+                    device.isGpu() ? device.toString() : device.getDeviceType(), ms);
         } finally {
             thread.setContextClassLoader(previous);
         }

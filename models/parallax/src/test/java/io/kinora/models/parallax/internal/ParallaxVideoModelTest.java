@@ -232,6 +232,57 @@ class ParallaxVideoModelTest {
     }
 
     @Test
+    void rendersUnusualSizesAndShapes() {
+        int[][] cases = {{2, 2, 17, 31}, {3000, 200, 90, 160}, {200, 3000, 160, 90}, {33, 19, 1920, 1080}};
+        for (int[] c : cases) {
+            TestScenes.Frames f = TestScenes.render(model, TestScenes.scene("pan right", CameraMove.AUTO, 1, true,
+                    twoSpeakers()), TestScenes.timeline(6, 24, dialogueShots(0.25)), TestScenes.textured(c[0], c[1]), c[2], c[3]);
+            assertEquals(6, f.frames.size());
+            for (RgbImage frame : f.frames) {
+                assertEquals(c[2], frame.width());
+                assertEquals(c[3], frame.height());
+            }
+        }
+    }
+
+    @Test
+    void deactivationWaitsForRunningRendersAndRefusesNewOnes() throws Exception {
+        ParallaxVideoModel own = Models.create(ParallaxRenderer.Settings.DEFAULT);
+        java.util.concurrent.CountDownLatch firstFrame = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch deactivated = new java.util.concurrent.CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<TestScenes.Frames> running = pool.submit(() -> {
+                TestScenes.Frames out = new TestScenes.Frames();
+                own.render(new RenderRequest(TestScenes.scene("x", CameraMove.AUTO, 0.5, true, null),
+                        TestScenes.timeline(8, 24, null), TestScenes.smooth(200, 150), Aspect.LANDSCAPE, 160, 90,
+                        null, null), (i, frame) -> {
+                            out.frames.add(frame);
+                            if (i == 0) {
+                                firstFrame.countDown();
+                                try {
+                                    deactivated.await();
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
+                            }
+                        });
+                return out;
+            });
+            firstFrame.await();
+            own.deactivate();
+            deactivated.countDown();
+            assertEquals(8, running.get().frames.size(), "the running render finished on the still-open model");
+            StageException e = assertThrows(StageException.class, () -> TestScenes.render(own,
+                    TestScenes.scene("x", CameraMove.AUTO, 0.5, true, null), TestScenes.timeline(2, 24, null),
+                    TestScenes.smooth(100, 80), 64, 36));
+            assertTrue(e.getMessage().contains("shutting down"), e.getMessage());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void cancellationStopsBetweenFrames() {
         AtomicInteger delivered = new AtomicInteger();
         RgbImage img = TestScenes.smooth(400, 300);
