@@ -193,29 +193,55 @@ public final class Main {
                 err.println("  (details in " + work.resolve("logs") + ")");
                 return 1;
             }
-            Function<String[], Integer> cli = awaitCli(k.context(), 120);
-            if (cli == null) {
-                err.println("kinora: the command-line service did not become available within 120 s; see " + work.resolve("logs"));
-                return 1;
+            ServiceTracker<Object, Object> tracker = trackCli(k.context());
+            try {
+                Function<String[], Integer> cli = awaitCli(tracker, 120);
+                if (cli == null) {
+                    err.println("kinora: the command-line service did not become available within 120 s; see " + work.resolve("logs"));
+                    return 1;
+                }
+                System.setProperty("kinora.launcher.startup.ms", Long.toString(System.currentTimeMillis() - jvmStart));
+                return cli.apply(args.toArray(new String[0]));
+            } finally {
+                tracker.close();
             }
-            System.setProperty("kinora.launcher.startup.ms", Long.toString(System.currentTimeMillis() - jvmStart));
-            return cli.apply(args.toArray(new String[0]));
         } finally {
-            k.close();
+            closeQuietly(k, work.resolve("logs/framework.log"));
         }
     }
 
-    @SuppressWarnings("unchecked")
-    static Function<String[], Integer> awaitCli(BundleContext ctx, int seconds) throws InvalidSyntaxException, InterruptedException {
+    /** Stops the framework; whatever bundles print while stopping goes to the log, not the user's terminal. */
+    private static void closeQuietly(KinoraFramework k, Path log) {
+        System.out.flush();
+        System.err.flush();
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        try (PrintStream sink = new PrintStream(new java.io.FileOutputStream(log.toFile(), true), true, java.nio.charset.StandardCharsets.UTF_8)) {
+            System.setOut(sink);
+            System.setErr(sink);
+            k.close();
+        } catch (IOException e) {
+            k.close();
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    /**
+     * Waits for the CLI service. The returned tracker must stay open while the service is used: closing it ungets
+     * the service, which lets Declarative Services deactivate the component instance.
+     */
+    static ServiceTracker<Object, Object> trackCli(BundleContext ctx) throws InvalidSyntaxException {
         Filter filter = FrameworkUtil.createFilter("(&(objectClass=java.util.function.Function)(kinora.cli=main))");
         ServiceTracker<Object, Object> tracker = new ServiceTracker<>(ctx, filter, null);
         tracker.open(true);
-        try {
-            return (Function<String[], Integer>) tracker.waitForService(TimeUnit.SECONDS.toMillis(seconds));
-        } finally {
-            // the service object stays usable: its component is not deactivated by closing the tracker
-            tracker.close();
-        }
+        return tracker;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Function<String[], Integer> awaitCli(ServiceTracker<Object, Object> tracker, int seconds) throws InterruptedException {
+        return (Function<String[], Integer>) tracker.waitForService(TimeUnit.SECONDS.toMillis(seconds));
     }
 
     private static int serve(Path home, Path work, List<String> args, PrintStream out, PrintStream err) throws Exception {

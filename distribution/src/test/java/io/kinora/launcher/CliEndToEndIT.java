@@ -203,6 +203,35 @@ class CliEndToEndIT {
     }
 
     @Test
+    void listsModelsVoicesAndVerifiesAndBenchmarks() throws Exception {
+        Result models = kinora("models");
+        assertEquals(0, models.code(), models.stderr());
+        assertTrue(models.stdout().startsWith("parallax "), models.stdout());
+        Result voices = kinora("voices");
+        assertEquals(0, voices.code(), voices.stderr());
+        assertTrue(voices.stdout().lines().count() >= 4, voices.stdout());
+
+        Path samples = Files.createDirectories(outDir.resolve("bench-samples"));
+        Files.copy(DIST.resolve("samples/bottle.png"), samples.resolve("bottle.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(samples.resolve("short.json"), "{\"image\": \"bottle.png\", \"prompt\": \"a bottle\", \"duration\": 1, "
+                + "\"camera\": \"pan-left\", \"ambience\": \"none\"}");
+        Path results = outDir.resolve("bench-results");
+        Result bench = kinora("bench", "--samples", samples.toString(), "--out", results.toString(), "--no-warmup");
+        assertEquals(0, bench.code(), bench.stderr());
+        String json = Files.readString(results.resolve("bench.json"));
+        assertTrue(json.contains("\"sample\": \"short\"") && json.contains("\"realTimeFactor\"") && json.contains("\"peakRssMiB\""), json);
+        assertTrue(json.contains("\"frames\": 24"), json);
+        assertTrue(Files.readString(results.resolve("bench.md")).contains("| short | 1280x720 | 24 |"));
+
+        Result verify = kinora("verify", results.resolve("short.mp4").toString());
+        assertEquals(0, verify.code(), verify.stderr());
+        assertTrue(verify.stdout().matches("(?s).*implicit-label\\s+present.*"), verify.stdout());
+        Result notMp4 = kinora("verify", DIST.resolve("samples/bottle.png").toString());
+        assertEquals(3, notMp4.code(), notMp4.stdout() + notMp4.stderr());
+        assertFalse(notMp4.stderr().contains("\tat "), notMp4.stderr());
+    }
+
+    @Test
     void helpDocumentsEveryCommand() throws Exception {
         Result r = kinora("--help");
         assertEquals(0, r.code());

@@ -29,16 +29,19 @@ class FrameworkIT {
     static final Path WORK = Path.of(System.getProperty("kinora.repo", ".")).resolve("target/it-work");
     static KinoraFramework kinora;
     static Function<String[], Integer> cli;
+    static org.osgi.util.tracker.ServiceTracker<Object, Object> cliTracker;
 
     @BeforeAll
     static void boot() throws Exception {
         Main.configureSystem(WORK, false);
         kinora = KinoraFramework.start(new KinoraFramework.Options(DIST, WORK, KinoraFramework.HEADLESS_LEVEL, "felix-cache-it", Map.of()));
-        cli = Main.awaitCli(kinora.context(), 120);
+        cliTracker = Main.trackCli(kinora.context());
+        cli = Main.awaitCli(cliTracker, 120);
     }
 
     @AfterAll
     static void stop() {
+        if (cliTracker != null) cliTracker.close();
         if (kinora != null) kinora.close();
     }
 

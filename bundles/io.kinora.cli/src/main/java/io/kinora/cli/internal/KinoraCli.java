@@ -46,7 +46,7 @@ import java.util.function.Function;
  * arguments after the framework options and returns the process exit code. An adapter: it uses API services only.
  * <p>Exit codes: 0 done, 1 the job failed, 2 wrong usage, 3 bad input (scene, image, output path), 130 cancelled.
  */
-@Component(service = Function.class, property = {"kinora.cli=main"})
+@Component(service = Function.class, property = {"kinora.cli=main"}, immediate = true)
 public final class KinoraCli implements Function<String[], Integer> {
     static final int OK = 0;
     static final int FAILED = 1;
@@ -245,7 +245,17 @@ public final class KinoraCli implements Function<String[], Integer> {
 
     int models(List<String> args) throws Args.UsageException {
         Args.parse(args, Set.of(), Set.of());
-        if (models.isEmpty()) out.println("no video model is ready (the engine may still be starting)");
+        // the engine initialises in the background after start; give it a moment before reporting none
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (models.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (models.isEmpty()) out.println("no video model is ready after 30 s; see the engine log (work/logs/engine.log)");
         models.stream().map(VideoModel::info).sorted((x, y) -> (x.id() + x.version()).compareTo(y.id() + y.version()))
                 .forEach(m -> out.printf(Locale.ROOT, "%-12s %-22s %-16s %s%n", m.id(), m.version(), m.family(), m.description()));
         return OK;
