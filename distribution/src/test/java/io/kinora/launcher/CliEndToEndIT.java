@@ -86,6 +86,8 @@ class CliEndToEndIT {
         assertTrue(duration > lines.get(1).path("end").asDouble(), "the clip holds the dialogue");
 
         assertTrue(moovBeforeMdat(out), "faststart: moov precedes mdat");
+        java.awt.image.BufferedImage sheet = javax.imageio.ImageIO.read(out.resolveSibling("two-speakers.contact.png").toFile());
+        assertTrue(sheet != null && sheet.getWidth() > 4 * 320 && sheet.getHeight() > 3 * 180, "a contact sheet of 4x3 frames is beside the clip");
 
         try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(out.toFile())) {
             g.setSampleMode(FrameGrabber.SampleMode.SHORT);

@@ -191,9 +191,12 @@ public final class GenerationServiceImpl implements GenerationService, SceneSpec
         final Cancellation cancel;
         final JobsConfig cfg = config;
         final List<Path> staged = new ArrayList<>();
+        /** Side files (staged path to final path) moved into place with the clips. */
+        final Map<Path, Path> finals = new LinkedHashMap<>();
         final Map<String, Double> seconds = new LinkedHashMap<>();
         final Map<String, String> choices = new LinkedHashMap<>();
         String jobId;
+        List<Path> outputs = List.of();
         Stage stage = Stage.PLAN;
         long stageStart;
 
@@ -223,7 +226,7 @@ public final class GenerationServiceImpl implements GenerationService, SceneSpec
             if (!problems.isEmpty()) {
                 throw new StageException(new SceneSpecException("scene", problems).getMessage());
             }
-            List<Path> outputs = outputPaths(request.output(), scene.aspects());
+            outputs = outputPaths(request.output(), scene.aspects());
             for (Path p : outputs) checkWritable(p);
 
             begin(Stage.PLAN);
@@ -283,6 +286,11 @@ public final class GenerationServiceImpl implements GenerationService, SceneSpec
                 metadata.put("kinora.scene", new String(reader.write(scene), StandardCharsets.UTF_8).replaceAll("\\s*\\n\\s*", " "));
                 Path stagedFile = stagingPath(outputs.get(a));
                 staged.add(stagedFile);
+                Path sheetFile = contactSheetPath(outputs.get(a));
+                Path stagedSheet = stagingPath(sheetFile);
+                staged.add(stagedSheet);
+                finals.put(stagedSheet, sheetFile);
+                ContactSheet sheet = new ContactSheet(timeline.frameCount(), timeline.fps(), w, h);
                 FrameLabeler labeler = provenance.frameLabeler(pr, w, h);
                 int frames = timeline.frameCount();
                 RenderReport report;
@@ -295,9 +303,19 @@ public final class GenerationServiceImpl implements GenerationService, SceneSpec
                                     (f, m) -> listener.progress(Stage.VIDEO, (index + f) / renditions,
                                             aspect.id() + " frame " + Math.round(f * frames) + "/" + frames),
                                     cancel),
-                            (i, frame) -> pipe.put(labeler.apply(i, frame)));
+                            (i, frame) -> {
+                                RgbImage labelled = labeler.apply(i, frame);
+                                sheet.offer(i, labelled);
+                                pipe.put(labelled);
+                            });
                     pipe.drain();
                     encoded = session.finish();
+                }
+                try {
+                    sheet.write(stagedSheet, outputs.get(a).getFileName() + "  " + w + "x" + h + "  " + modelInfo + "  "
+                            + String.format(Locale.ROOT, "%.2f s", timeline.duration()));
+                } catch (IOException e) {
+                    throw new StageException("output: cannot write the contact sheet " + sheetFile + ": " + e.getMessage());
                 }
                 if (encoded.frames() != frames) {
                     throw new StageException("video: encoded " + encoded.frames() + " frames, the timeline has " + frames);
@@ -312,7 +330,7 @@ public final class GenerationServiceImpl implements GenerationService, SceneSpec
             begin(Stage.SIGN);
             for (int a = 0; a < outputs.size(); a++) {
                 cancel.check();
-                layers.put(outputs.get(a).getFileName().toString(), provenance.seal(staged.get(a), provenanceRequests.get(a)));
+                layers.put(outputs.get(a).getFileName().toString(), provenance.seal(stagedClip(a), provenanceRequests.get(a)));
             }
             end(Stage.SIGN);
             seconds.put("total", (System.nanoTime() - t0) / 1e9);
@@ -323,11 +341,16 @@ public final class GenerationServiceImpl implements GenerationService, SceneSpec
             staged.add(stagedReport);
             writeReport(stagedReport, scene, timeline, report, outputs);
             // everything is complete: move into place (the report last, so its presence means the job finished)
-            for (int a = 0; a < outputs.size(); a++) move(staged.get(a), outputs.get(a));
+            for (int a = 0; a < outputs.size(); a++) move(stagedClip(a), outputs.get(a));
+            for (Map.Entry<Path, Path> e : finals.entrySet()) move(e.getKey(), e.getValue());
             move(stagedReport, reportFile);
             staged.clear();
             AUDIT.info("job {} done: {} in {} s", jobId, outputs, String.format(Locale.ROOT, "%.2f", seconds.get("total")));
             return new GenerationResult(jobId, outputs, timeline, report);
+        }
+
+        Path stagedClip(int rendition) {
+            return stagingPath(outputs.get(rendition));
         }
 
         void cleanUp() {
@@ -345,6 +368,8 @@ public final class GenerationServiceImpl implements GenerationService, SceneSpec
             root.put("job", jobId);
             ArrayNode outs = root.putArray("outputs");
             outputs.forEach(p -> outs.add(p.getFileName().toString()));
+            ArrayNode sheets = root.putArray("contactSheets");
+            outputs.forEach(p -> sheets.add(contactSheetPath(p).getFileName().toString()));
             root.putObject("model").put("id", report.model().id()).put("version", report.model().version())
                     .put("description", report.model().description());
             ObjectNode stages = root.putObject("seconds");
@@ -403,6 +428,11 @@ public final class GenerationServiceImpl implements GenerationService, SceneSpec
             out.add(abs.resolveSibling(base + "-" + aspects.get(i).id().replace(':', 'x') + ".mp4"));
         }
         return out;
+    }
+
+    static Path contactSheetPath(Path clip) {
+        String name = clip.getFileName().toString();
+        return clip.resolveSibling(name.substring(0, name.length() - 4) + ".contact.png");
     }
 
     static Path reportPath(Path primary) {
