@@ -1,0 +1,33 @@
+package io.kinora.jobs.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+@ObjectClassDefinition(name = "Kinora Job Queue", description = "The persistent queue of generation jobs: concurrency, bounds and retention.")
+public @interface JobQueueConfig {
+    String PID = "io.kinora.jobs.queue";
+
+    @AttributeDefinition(name = "Concurrent jobs", description = "Jobs that run at the same time. Rendering already uses every core; raise it only on larger machines.")
+    int concurrency() default 1;
+
+    @AttributeDefinition(name = "Queue length", description = "Most jobs waiting; a submission beyond it is refused with 'busy, retry later'.")
+    int max_queued() default 50;
+
+    @AttributeDefinition(name = "Active jobs per owner", description = "Most queued or running jobs one owner may have.")
+    int max_active_per_owner() default 10;
+
+    @AttributeDefinition(name = "Max image bytes", description = "Largest uploaded image accepted, in bytes.")
+    long max_image_bytes() default 64L * 1024 * 1024;
+
+    @AttributeDefinition(name = "Retention (days)", description = "Finished jobs and their results are deleted after this many days.")
+    int retention_days() default 7;
+
+    @AttributeDefinition(name = "Results budget (MiB)", description = "When finished jobs' results exceed this size, the oldest are deleted first.")
+    long max_results_mib() default 10_240;
+
+    @AttributeDefinition(name = "Attempts", description = "How often a job interrupted by a restart is run again before it fails.")
+    int max_attempts() default 3;
+
+    @AttributeDefinition(name = "Job folder", description = "Where jobs are kept; empty: <kinora.work>/jobs.")
+    String folder() default "";
+}

@@ -1,0 +1,571 @@
+package io.kinora.jobs.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kinora.api.generation.GenerationException;
+import io.kinora.api.generation.GenerationRequest;
+import io.kinora.api.generation.GenerationResult;
+import io.kinora.api.generation.GenerationService;
+import io.kinora.api.generation.Stage;
+import io.kinora.api.jobs.JobInfo;
+import io.kinora.api.jobs.JobRejectedException;
+import io.kinora.api.jobs.JobService;
+import io.kinora.api.jobs.JobState;
+import io.kinora.api.jobs.JobSubmission;
+import io.kinora.api.media.Cancellation;
+import io.kinora.api.scene.Problem;
+import io.kinora.api.scene.SceneLimits;
+import io.kinora.api.scene.SceneSpec;
+import io.kinora.api.scene.SceneSpecException;
+import io.kinora.api.scene.SceneSpecReader;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The persistent job queue. Each job is a folder: {@code job.json} (state, written atomically on every change),
+ * {@code scene.json}, the image, and {@code results/}. On start, jobs found QUEUED are queued again and jobs found
+ * RUNNING (the node stopped or was killed mid-job) run again from the start — the generation is deterministic and
+ * stages its outputs, so no half-written result is ever listed — until {@code max.attempts}, then FAILED with the reason.
+ */
+@Component(service = JobService.class, configurationPid = JobQueueConfig.PID, immediate = true)
+@Designate(ocd = JobQueueConfig.class)
+public final class JobServiceImpl implements JobService {
+    private static final Logger LOG = LoggerFactory.getLogger(JobServiceImpl.class);
+    private static final Logger AUDIT = LoggerFactory.getLogger("io.kinora.audit");
+    private static final Set<String> IMAGE_TYPES = Set.of("png", "jpg", "jpeg", "bmp", "gif");
+    private static final DateTimeFormatter ID_DATE = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
+    /** Share of a job's wall time each stage takes, for the overall fraction and the ETA. */
+    private static final Map<Stage, Double> WEIGHT = new EnumMap<>(Map.of(
+            Stage.PLAN, 0.12, Stage.AMBIENCE, 0.03, Stage.MIX, 0.05, Stage.VIDEO, 0.75, Stage.SIGN, 0.05));
+
+    private final GenerationService generation;
+    private final SceneSpecReader reader;
+    private final JobQueueConfig config;
+    private final Path folder;
+    private final Clock clock;
+    private final ObjectMapper json = JsonMapper.builder().build();
+    private final SecureRandom random = new SecureRandom();
+    private final Object lock = new Object();
+    private final Map<String, JobRecord> jobs = new HashMap<>();
+    private final PriorityQueue<JobRecord> queue = new PriorityQueue<>(
+            Comparator.comparingInt((JobRecord r) -> -r.priority).thenComparingLong(r -> r.sequence));
+    private final Map<String, Runnable> cancellers = new ConcurrentHashMap<>();
+    private final List<Thread> workers = new ArrayList<>();
+    private final ScheduledExecutorService housekeeping;
+    private volatile EventAdmin events;
+    private volatile boolean running = true;
+    private long sequence;
+
+    @Activate
+    public JobServiceImpl(@Reference GenerationService generation, @Reference SceneSpecReader reader,
+                          JobQueueConfig config, BundleContext context) throws IOException {
+        this(generation, reader, config, resolveFolder(config, context), Clock.systemUTC());
+    }
+
+    JobServiceImpl(GenerationService generation, SceneSpecReader reader, JobQueueConfig config, Path folder, Clock clock)
+            throws IOException {
+        this.generation = generation;
+        this.reader = reader;
+        this.config = config;
+        this.folder = folder;
+        this.clock = clock;
+        Files.createDirectories(folder);
+        recover();
+        for (int i = 0; i < Math.max(1, config.concurrency()); i++) {
+            Thread t = new Thread(this::work, "kinora-job-worker-" + (i + 1));
+            t.setDaemon(true);
+            workers.add(t);
+            t.start();
+        }
+        housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kinora-job-retention");
+            t.setDaemon(true);
+            return t;
+        });
+        housekeeping.scheduleWithFixedDelay(this::retain, 1, 60, TimeUnit.MINUTES);
+        LOG.info("job queue ready in {}: {} job(s) on disk, {} queued, concurrency {}", folder, jobs.size(), queue.size(),
+                config.concurrency());
+    }
+
+    static Path resolveFolder(JobQueueConfig config, BundleContext context) {
+        if (!config.folder().isBlank()) return Paths.get(config.folder());
+        String work = context.getProperty("kinora.work");
+        if (work != null && !work.isBlank()) return Paths.get(work, "jobs");
+        return context.getDataFile("jobs").toPath();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindEvents(EventAdmin eventAdmin) { this.events = eventAdmin; }
+
+    void unbindEvents(EventAdmin eventAdmin) {
+        if (this.events == eventAdmin) this.events = null;
+    }
+
+    @Deactivate
+    void deactivate() {
+        running = false;
+        housekeeping.shutdownNow();
+        cancellers.values().forEach(Runnable::run);
+        synchronized (lock) {
+            lock.notifyAll();
+        }
+        for (Thread t : workers) {
+            try {
+                t.join(15_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public JobInfo submit(JobSubmission s) throws JobRejectedException {
+        if (s == null || s.scene() == null) throw new JobRejectedException("scene: no scene given", false, 0);
+        List<Problem> problems = s.scene().validate(SceneLimits.DEFAULTS);
+        if (!problems.isEmpty()) {
+            throw new JobRejectedException(new SceneSpecException("scene", problems).getMessage(), false, 0);
+        }
+        if (s.image() == null || s.image().length == 0) throw new JobRejectedException("image: no image given", false, 0);
+        if (s.image().length > config.max_image_bytes()) {
+            throw new JobRejectedException("image: " + s.image().length + " bytes; the limit is " + config.max_image_bytes(), false, 0);
+        }
+        String ext = extension(s.imageName());
+        if (!IMAGE_TYPES.contains(ext)) {
+            throw new JobRejectedException("image: '" + s.imageName() + "' must be one of " + IMAGE_TYPES.stream().sorted().toList(), false, 0);
+        }
+        String owner = s.owner() == null || s.owner().isBlank() ? "anonymous" : s.owner();
+        JobRecord r;
+        synchronized (lock) {
+            if (!running) throw new JobRejectedException("busy: the job service is stopping; retry later", true, 30);
+            if (queue.size() >= config.max_queued()) {
+                throw new JobRejectedException("busy: " + queue.size() + " jobs are waiting (the limit is " + config.max_queued()
+                        + "); retry later", true, retryAfter());
+            }
+            long active = jobs.values().stream().filter(j -> j.owner.equals(owner) && !j.state.isFinal()).count();
+            if (active >= config.max_active_per_owner()) {
+                throw new JobRejectedException("busy: " + owner + " already has " + active + " active jobs (the limit is "
+                        + config.max_active_per_owner() + "); retry later", true, retryAfter());
+            }
+            r = new JobRecord();
+            r.id = newId();
+            r.owner = owner;
+            r.priority = s.priority();
+            r.sequence = sequence++;
+            r.submitted = clock.instant();
+            r.imageName = "image." + ext;
+            try {
+                Path dir = Files.createDirectories(folder.resolve(r.id));
+                writeAtomically(dir.resolve("scene.json"), reader.write(s.scene()));
+                writeAtomically(dir.resolve(r.imageName), s.image());
+                persist(r);
+            } catch (IOException e) {
+                deleteTree(folder.resolve(r.id));
+                throw new JobRejectedException("the job could not be stored: " + e.getMessage(), true, 60);
+            }
+            jobs.put(r.id, r);
+            queue.add(r);
+            lock.notifyAll();
+        }
+        AUDIT.info("job {} queued for {} (priority {})", r.id, owner, r.priority);
+        publish(r);
+        return snapshot(r);
+    }
+
+    private int retryAfter() {
+        return 30;
+    }
+
+    @Override
+    public Optional<JobInfo> get(String id) {
+        synchronized (lock) {
+            JobRecord r = jobs.get(id);
+            return r == null ? Optional.empty() : Optional.of(r.info());
+        }
+    }
+
+    @Override
+    public List<JobInfo> list(String owner) {
+        synchronized (lock) {
+            return jobs.values().stream().filter(r -> owner == null || owner.equals(r.owner))
+                    .sorted(Comparator.comparing((JobRecord r) -> r.submitted).reversed().thenComparing(r -> r.id))
+                    .map(JobRecord::info).collect(Collectors.toList());
+        }
+    }
+
+    @Override
+    public Optional<JobInfo> cancel(String id) {
+        JobRecord r;
+        Runnable canceller;
+        synchronized (lock) {
+            r = jobs.get(id);
+            if (r == null) return Optional.empty();
+            if (r.state.isFinal()) return Optional.of(r.info());
+            if (r.state == JobState.QUEUED) {
+                queue.remove(r);
+                finish(r, JobState.CANCELLED, "cancelled before it started");
+                return Optional.of(r.info());
+            }
+            canceller = cancellers.get(id);
+        }
+        if (canceller != null) canceller.run();
+        AUDIT.info("job {} cancel requested", id);
+        return get(id);
+    }
+
+    @Override
+    public Optional<Path> result(String id, String name) {
+        synchronized (lock) {
+            JobRecord r = jobs.get(id);
+            if (r == null || r.state != JobState.SUCCEEDED || !r.results.contains(name)) return Optional.empty();
+        }
+        Path dir = folder.resolve(id).resolve("results").normalize();
+        Path file = dir.resolve(name).normalize();
+        if (!file.startsWith(dir) || !Files.isRegularFile(file)) return Optional.empty();
+        return Optional.of(file);
+    }
+
+    private void work() {
+        while (true) {
+            JobRecord r;
+            synchronized (lock) {
+                while (running && queue.isEmpty()) {
+                    try {
+                        lock.wait(1000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+                if (!running) return;
+                r = queue.poll();
+                r.state = JobState.RUNNING;
+                r.started = clock.instant();
+                r.attempts++;
+                r.stage = Stage.PLAN.id();
+                r.stageProgress = 0;
+                r.progress = 0;
+                r.error = null;
+                persistQuietly(r);
+            }
+            publish(r);
+            run(r);
+        }
+    }
+
+    private void run(JobRecord r) {
+        Path dir = folder.resolve(r.id);
+        Path results = dir.resolve("results");
+        CancelFlag cancel = new CancelFlag();
+        cancellers.put(r.id, cancel::set);
+        long startNanos = System.nanoTime();
+        try {
+            deleteTree(results);
+            Files.createDirectories(results);
+            SceneSpec scene = reader.read(Files.readAllBytes(dir.resolve("scene.json")), r.id + "/scene.json");
+            GenerationResult result = generation.generate(
+                    new GenerationRequest(scene, dir.resolve(r.imageName), results.resolve("clip.mp4"), r.id),
+                    (stage, fraction, message) -> progress(r, stage, fraction, startNanos), cancel);
+            List<String> names;
+            try (Stream<Path> files = Files.list(results)) {
+                names = files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("."))
+                        .sorted(Comparator.comparing((String n) -> !n.equals(result.outputs().get(0).getFileName().toString()))
+                                .thenComparing(n -> n))
+                        .collect(Collectors.toList());
+            }
+            synchronized (lock) {
+                r.results = new ArrayList<>(names);
+                r.progress = 1;
+                r.stageProgress = 1;
+                r.etaSeconds = 0.0;
+                finish(r, JobState.SUCCEEDED, null);
+            }
+        } catch (Cancellation.CancelledException e) {
+            synchronized (lock) {
+                finish(r, running ? JobState.CANCELLED : JobState.QUEUED, running ? "cancelled while " + r.stage : null);
+            }
+        } catch (GenerationException e) {
+            synchronized (lock) {
+                finish(r, JobState.FAILED, e.getMessage());
+            }
+        } catch (SceneSpecException | IOException | RuntimeException e) {
+            LOG.error("job {} failed", r.id, e);
+            synchronized (lock) {
+                finish(r, JobState.FAILED, "internal error: " + e);
+            }
+        } finally {
+            cancellers.remove(r.id);
+        }
+    }
+
+    /** Called with the lock held. A job interrupted by shutdown goes back to QUEUED, to run again at the next start. */
+    private void finish(JobRecord r, JobState state, String error) {
+        r.state = state;
+        r.error = error;
+        r.finished = state.isFinal() ? clock.instant() : null;
+        if (state == JobState.QUEUED) r.attempts = Math.max(0, r.attempts - 1);
+        persistQuietly(r);
+        AUDIT.info("job {} {}{}", r.id, state, error == null ? "" : ": " + error);
+        publish(r);
+    }
+
+    private void progress(JobRecord r, Stage stage, double fraction, long startNanos) {
+        double done = 0;
+        for (Stage s : Stage.values()) if (s.ordinal() < stage.ordinal()) done += WEIGHT.get(s);
+        done += WEIGHT.get(stage) * Math.max(0, Math.min(1, fraction));
+        double elapsed = (System.nanoTime() - startNanos) / 1e9;
+        synchronized (lock) {
+            r.stage = stage.id();
+            r.stageProgress = fraction;
+            r.progress = done;
+            // the first seconds say little about the rest (model warm-up, voices); estimate once a tenth is done
+            r.etaSeconds = done >= 0.1 ? elapsed * (1 - done) / done : null;
+        }
+    }
+
+    private void recover() throws IOException {
+        List<JobRecord> found = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(folder)) {
+            for (Path dir : (Iterable<Path>) dirs.filter(Files::isDirectory)::iterator) {
+                Path file = dir.resolve("job.json");
+                if (!Files.isRegularFile(file)) {
+                    LOG.warn("ignoring {}: no job.json (an interrupted submission)", dir);
+                    continue;
+                }
+                try {
+                    found.add(read(file));
+                } catch (IOException | RuntimeException e) {
+                    LOG.error("job {} cannot be read and is skipped: {}", dir.getFileName(), e.getMessage());
+                }
+            }
+        }
+        found.sort(Comparator.comparing((JobRecord r) -> r.submitted).thenComparing(r -> r.id));
+        for (JobRecord r : found) {
+            r.sequence = sequence++;
+            jobs.put(r.id, r);
+            if (r.state == JobState.RUNNING) {
+                if (r.attempts >= config.max_attempts()) {
+                    r.state = JobState.FAILED;
+                    r.finished = clock.instant();
+                    r.error = "interrupted by a restart " + r.attempts + " times (the node stopped or was killed while it ran); giving up";
+                } else {
+                    r.state = JobState.QUEUED;
+                    r.error = null;
+                    LOG.info("job {} was running when the node stopped; it runs again (attempt {})", r.id, r.attempts + 1);
+                }
+                persist(r);
+            }
+            if (r.state == JobState.QUEUED) {
+                r.stage = null;
+                r.progress = 0;
+                r.stageProgress = 0;
+                r.etaSeconds = null;
+                queue.add(r);
+            }
+        }
+    }
+
+    /** Deletes finished jobs past the retention age, then the oldest finished ones while results exceed the budget. */
+    void retain() {
+        try {
+            Instant cutoff = clock.instant().minus(Duration.ofDays(config.retention_days()));
+            List<JobRecord> finished;
+            synchronized (lock) {
+                finished = jobs.values().stream().filter(r -> r.state.isFinal())
+                        .sorted(Comparator.comparing((JobRecord r) -> r.finished == null ? r.submitted : r.finished))
+                        .collect(Collectors.toList());
+            }
+            long budget = config.max_results_mib() * 1024 * 1024;
+            long total = 0;
+            Map<String, Long> sizes = new HashMap<>();
+            for (JobRecord r : finished) {
+                long size = size(folder.resolve(r.id));
+                sizes.put(r.id, size);
+                total += size;
+            }
+            for (JobRecord r : finished) {
+                Instant end = r.finished == null ? r.submitted : r.finished;
+                boolean old = end.isBefore(cutoff);
+                if (old || total > budget) {
+                    synchronized (lock) {
+                        jobs.remove(r.id);
+                    }
+                    deleteTree(folder.resolve(r.id));
+                    total -= sizes.get(r.id);
+                    AUDIT.info("job {} deleted by retention ({})", r.id, old ? "older than " + config.retention_days() + " days" : "results over budget");
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.error("retention failed", e);
+        }
+    }
+
+    private JobInfo snapshot(JobRecord r) {
+        synchronized (lock) {
+            return r.info();
+        }
+    }
+
+    private void publish(JobRecord r) {
+        EventAdmin ea = events;
+        if (ea == null) return;
+        Map<String, Object> props = new HashMap<>();
+        JobState state;
+        synchronized (lock) {
+            state = r.state;
+            props.put(PROP_JOB_ID, r.id);
+            props.put(PROP_OWNER, r.owner);
+            props.put(PROP_STATE, r.state.name());
+            if (r.error != null) props.put("job.error", r.error);
+        }
+        try {
+            ea.postEvent(new Event(TOPIC_PREFIX + state.name(), props));
+        } catch (RuntimeException e) {
+            LOG.warn("could not publish the state of job {}: {}", r.id, e.getMessage());
+        }
+    }
+
+    private String newId() {
+        byte[] b = new byte[5];
+        random.nextBytes(b);
+        return "job-" + ID_DATE.format(clock.instant()) + "-" + HexFormat.of().formatHex(b);
+    }
+
+    private void persistQuietly(JobRecord r) {
+        try {
+            persist(r);
+        } catch (IOException e) {
+            LOG.error("job {}: state {} could not be stored: {}", r.id, r.state, e.getMessage());
+        }
+    }
+
+    private void persist(JobRecord r) throws IOException {
+        ObjectNode o = json.createObjectNode();
+        o.put("id", r.id).put("owner", r.owner).put("state", r.state.name()).put("priority", r.priority)
+                .put("submitted", r.submitted.toString()).put("image", r.imageName).put("attempts", r.attempts);
+        if (r.started != null) o.put("started", r.started.toString());
+        if (r.finished != null) o.put("finished", r.finished.toString());
+        if (r.error != null) o.put("error", r.error);
+        ArrayNode results = o.putArray("results");
+        r.results.forEach(results::add);
+        writeAtomically(folder.resolve(r.id).resolve("job.json"), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(o));
+    }
+
+    private JobRecord read(Path file) throws IOException {
+        JsonNode o = json.readTree(file.toFile());
+        JobRecord r = new JobRecord();
+        r.id = o.path("id").asText();
+        if (!r.id.equals(file.getParent().getFileName().toString())) throw new IOException("id does not match its folder");
+        r.owner = o.path("owner").asText("anonymous");
+        r.state = JobState.valueOf(o.path("state").asText());
+        r.priority = o.path("priority").asInt();
+        r.submitted = Instant.parse(o.path("submitted").asText());
+        r.imageName = o.path("image").asText();
+        r.attempts = o.path("attempts").asInt();
+        if (o.hasNonNull("started")) r.started = Instant.parse(o.get("started").asText());
+        if (o.hasNonNull("finished")) r.finished = Instant.parse(o.get("finished").asText());
+        if (o.hasNonNull("error")) r.error = o.get("error").asText();
+        for (JsonNode n : o.path("results")) r.results.add(n.asText());
+        if (r.state == JobState.SUCCEEDED) r.progress = 1;
+        return r;
+    }
+
+    static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        Files.write(tmp, bytes);
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static String extension(String name) {
+        if (name == null) return "";
+        int dot = name.lastIndexOf('.');
+        return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+    }
+
+    private static long size(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) return;
+        try (Stream<Path> s = Files.walk(root)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    LOG.warn("could not delete {}: {}", p, e.getMessage());
+                }
+            });
+        } catch (IOException e) {
+            LOG.warn("could not delete {}: {}", root, e.getMessage());
+        }
+    }
+
+    /** A cancellation flag for one job. */
+    private static final class CancelFlag implements Cancellation {
+        private volatile boolean cancelled;
+
+        void set() { cancelled = true; }
+
+        @Override
+        public boolean isCancelled() { return cancelled; }
+    }
+}
