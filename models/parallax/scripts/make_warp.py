@@ -27,11 +27,18 @@ P_CX, P_CY, P_INV_ZOOM, P_TX, P_TY, P_DOLLY, P_FOCAL = 0, 1, 2, 3, 4, 5, 6
 P_IMG_SX, P_IMG_SY, P_IMG_OX, P_IMG_OY = 7, 8, 9, 10
 P_DEP_SX, P_DEP_SY, P_DEP_OX, P_DEP_OY = 11, 12, 13, 14
 P_OUT_W, P_OUT_H = 15, 16
-N_PARAMS = 17
+# scene motion (all zero = none; the Java side ramps every amplitude up from 0 at frame 0)
+P_SHIMMER_AMP, P_SHIMMER_PHASE, P_SHIMMER_FREQ = 17, 18, 19   # water: view units, radians, radians per view unit
+P_DRIFT_X = 20                                                 # sky: view units the clouds have drifted
+P_FLICKER_GAIN = 21                                            # light: relative brightness change now
+P_PART_A1, P_PART_A2 = 22, 23                                  # particle layers' opacity now
+P_PART_X1, P_PART_Y1, P_PART_X2, P_PART_Y2 = 24, 25, 26, 27    # particle layers' shift, whole pixels
+P_PART_R, P_PART_G, P_PART_B = 28, 29, 30                      # particle colour (+0.5)
+N_PARAMS = 31
 
 
 class ParallaxWarp(torch.nn.Module):
-    """Renders one frame of a 2.5D camera move by backward warping.
+    """Renders one frame of a 2.5D camera move by backward warping, with optional scene motion.
 
     Coordinates are "view units": the cover-fitted picture spans [-1, 1] on both axes (edge to edge).
     For an output position u (view units at zoom 1, centred), the frame samples the picture at
@@ -39,19 +46,27 @@ class ParallaxWarp(torch.nn.Module):
         v  = c + u / zoom                                  camera: centre c, zoom
         k  = depth(v) - focal                              nearness relative to the focal plane
         v' = v + k * (t + dolly * u)                       parallax: lateral (t) and along the axis (dolly)
+        v''= v' - water(v) * shimmer(v, phase)             water ripples (horizontal, a little vertical)
+                - sky(v) * (drift, 0)                      clouds drifting to the right
 
-    then converts v' to grid_sample's normalised coordinates with a per-axis affine map.
+    then converts v'' to grid_sample's normalised coordinates with a per-axis affine map. The motion masks
+    (water, sky, light) are looked up at the same coarse lattice as the depth, in the same grid_sample call.
+    A picture with a 4th channel carries the light mask at full resolution: the frame's brightness there is
+    multiplied by (1 + flicker). Particles are two screen-space alpha layers, rolled by whole pixels and blended
+    over the frame in the particle colour.
     """
 
     def forward(self, params: torch.Tensor, image: torch.Tensor, depth: torch.Tensor,
-                base: torch.Tensor) -> torch.Tensor:
+                base: torch.Tensor, particles: torch.Tensor) -> torch.Tensor:
         """
-        params: (17,) float32, layout above
-        image:  (1, 3, Hi, Wi) float32, pixel value + 0.5 (so the cast to uint8 rounds)
-        depth:  (1, 1, Hd, Wd) float32 nearness over the same picture, 0 = far, 1 = near
-        base:   (1, h, w, 2) float32 u (x, y) on a coarse lattice whose corners are the output's corner pixel
-                centres; bilinear upsampling of an affine field is exact, so only the parallax term is
-                interpolated
+        params:    (31,) float32, layout above
+        image:     (1, 3 or 4, Hi, Wi) float32, pixel value + 0.5 (so the cast to uint8 rounds); channel 4, when
+                   present, is the light mask (0..1) for flicker
+        depth:     (1, 4, Hd, Wd) float32: nearness (0 = far, 1 = near), water, sky and light masks (0..1)
+        base:      (1, h, w, 2) float32 u (x, y) on a coarse lattice whose corners are the output's corner pixel
+                   centres; bilinear upsampling of an affine field is exact, so only the parallax and scene
+                   motion terms are interpolated
+        particles: (1, 2, H, W) float32 alpha layers at the output size, or (1, 1, 1, 1) for none
         returns (H, W, 3) uint8, contiguous
         """
         c = params[0:2]
@@ -65,17 +80,45 @@ class ParallaxWarp(torch.nn.Module):
         dep_o = params[13:15]
         out_w = int(params[15].item())
         out_h = int(params[16].item())
+        shimmer = float(params[17].item())
+        drift = float(params[20].item())
 
         v = torch.addcmul(c, base, inv_zoom)
-        d = F.grid_sample(depth, torch.addcmul(dep_o, v, dep_s), mode='bilinear',
-                          padding_mode='border', align_corners=True)
-        k = (d - focal).permute(0, 2, 3, 1)
+        maps = F.grid_sample(depth, torch.addcmul(dep_o, v, dep_s), mode='bilinear',
+                             padding_mode='border', align_corners=True).permute(0, 2, 3, 1)
+        k = maps[..., 0:1] - focal
         v = torch.addcmul(v, k, t + base * dolly)
+        if shimmer != 0.0:
+            phase = params[18]
+            freq = params[19]
+            vy = v[..., 1:2]
+            vx = v[..., 0:1]
+            wave = torch.sin(vy * freq + phase + 0.8 * torch.sin(vx * (0.37 * freq) - 0.6 * phase))
+            wave2 = torch.sin(vy * (1.7 * freq) - 1.3 * phase + 1.1 * vx * freq * 0.21)
+            ripple = torch.cat([wave + 0.5 * wave2, 0.35 * wave2], dim=-1)
+            v = v - maps[..., 1:2] * shimmer * ripple
+        if drift != 0.0:
+            v = torch.cat([v[..., 0:1] - maps[..., 2:3] * drift, v[..., 1:2]], dim=-1)
         g = torch.addcmul(img_o, v, img_s)
         h = g.size(1)
         if h != out_h or g.size(2) != out_w:
             g = self.upsample(g, out_h, out_w)
         out = F.grid_sample(image, g, mode='bilinear', padding_mode='border', align_corners=True)
+        if out.size(1) == 4:
+            gain = params[21]
+            out = out[:, 0:3] * (out[:, 3:4] * gain + 1.0)
+        if particles.size(2) == out_h and particles.size(3) == out_w:
+            sx1 = int(params[24].item())
+            sy1 = int(params[25].item())
+            sx2 = int(params[26].item())
+            sy2 = int(params[27].item())
+            a = torch.roll(particles[:, 0:1], shifts=[sy1, sx1], dims=[2, 3]) * params[22]
+            a = a + torch.roll(particles[:, 1:2], shifts=[sy2, sx2], dims=[2, 3]) * params[23]
+            colour = params[28:31].view(1, 3, 1, 1)
+            out = torch.lerp(out, colour, a.clamp(0.0, 1.0))
+            out = out.clamp(0.0, 255.5)
+        elif out.size(1) == 3 and image.size(1) == 4:
+            out = out.clamp(0.0, 255.5)
         # one kernel: cast (the +0.5 in the picture makes truncation round) and interleave to HWC
         return out[0].permute(1, 2, 0).to(dtype=torch.uint8, memory_format=torch.contiguous_format)
 
@@ -98,18 +141,29 @@ class ParallaxWarp(torch.nn.Module):
 def self_check(scripted: torch.jit.ScriptModule) -> None:
     torch.manual_seed(7)
     image = torch.rand(1, 3, 40, 60) * 255 + 0.5
-    depth = torch.rand(1, 1, 10, 15)
+    depth = torch.rand(1, 4, 10, 15)
     h, w, out_h, out_w = 5, 7, 33, 49
     ys = torch.linspace(-0.9, 0.9, h)
     xs = torch.linspace(-0.95, 0.95, w)
     base = torch.stack(torch.meshgrid(xs, ys, indexing='xy'), dim=-1).unsqueeze(0)
-    params = torch.tensor([0.05, -0.02, 1 / 1.1, 0.01, 0.0, -0.02, 0.5,
-                           0.98, 0.97, 0.01, -0.01, 0.99, 0.95, 0.0, 0.0,
-                           float(out_w), float(out_h)])
-    eager = ParallaxWarp()(params, image, depth, base)
-    script = scripted(params, image, depth, base)
-    if eager.shape != (out_h, out_w, 3) or eager.dtype != torch.uint8 or not torch.equal(eager, script):
-        sys.exit('self-check failed: scripted module differs from eager module')
+    camera = [0.05, -0.02, 1 / 1.1, 0.01, 0.0, -0.02, 0.5,
+              0.98, 0.97, 0.01, -0.01, 0.99, 0.95, 0.0, 0.0,
+              float(out_w), float(out_h)]
+    still = torch.tensor(camera + [0.0] * (N_PARAMS - 17))
+    moving = torch.tensor(camera + [0.01, 1.3, 30.0, 0.02, 0.1, 0.4, 0.3, 3.0, 5.0, -2.0, 1.0, 240.5, 240.5, 250.5])
+    none = torch.zeros(1, 1, 1, 1)
+    particles = torch.rand(1, 2, out_h, out_w)
+    light = torch.cat([image, torch.rand(1, 1, 40, 60)], dim=1)
+    module = ParallaxWarp()
+    for args in [(still, image, depth, base, none), (moving, image, depth, base, none),
+                 (moving, light, depth, base, particles)]:
+        eager = module(*args)
+        script = scripted(*args)
+        if eager.shape != (out_h, out_w, 3) or eager.dtype != torch.uint8 or not torch.equal(eager, script):
+            sys.exit('self-check failed: scripted module differs from eager module')
+    # no scene motion with zero amplitudes, whatever the masks and layers say
+    if not torch.equal(scripted(still, image, depth, base, none), scripted(still, light, depth, base, particles)):
+        sys.exit('self-check failed: zero scene motion changes the frame')
     coarse = torch.rand(1, h, w, 2)
     separable = ParallaxWarp().upsample(coarse, out_h, out_w)
     direct = F.interpolate(coarse.permute(0, 3, 1, 2), size=[out_h, out_w], mode='bilinear',

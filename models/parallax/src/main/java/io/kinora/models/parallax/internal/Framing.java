@@ -38,6 +38,22 @@ record Framing(int picW, int picH, int outW, int outH, double cropX, double crop
         return new Framing(picW, picH, outW, outH, (picW - cw) / 2, (picH - ch) / 2, cw, ch);
     }
 
+    /**
+     * The same crop size, moved so that its centre is as close as the picture allows to ({@code fx}, {@code fy}),
+     * given as fractions of the picture's width and height. Used to frame the subject in renditions whose
+     * aspect ratio crops much of the picture away (9:16 or 1:1 of a landscape photo).
+     */
+    Framing centredOn(double fx, double fy) {
+        double x = Math.max(0, Math.min(picW - cropW, fx * picW - cropW / 2));
+        double y = Math.max(0, Math.min(picH - cropH, fy * picH - cropH / 2));
+        return new Framing(picW, picH, outW, outH, x, y, cropW, cropH);
+    }
+
+    /** Crop centre as fractions of the picture (0.5, 0.5 = centred). */
+    double centreFractionX() { return (cropX + cropW / 2) / picW; }
+
+    double centreFractionY() { return (cropY + cropH / 2) / picH; }
+
     /** The same crop, expressed for the picture resampled to {@code w x h} pixels. */
     Framing resampled(int w, int h) {
         double sx = w / (double) picW;

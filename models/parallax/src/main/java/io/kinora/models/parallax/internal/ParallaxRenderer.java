@@ -1,7 +1,9 @@
 package io.kinora.models.parallax.internal;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -43,8 +45,8 @@ final class ParallaxRenderer {
     private static final double DOWNSCALE_BELOW = 0.8;
 
     /** Operator settings (see the component's configuration). */
-    record Settings(double parallaxStrength, double focusStrength) {
-        static final Settings DEFAULT = new Settings(1.0, 1.0);
+    record Settings(double parallaxStrength, double focusStrength, double motionStrength) {
+        static final Settings DEFAULT = new Settings(1.0, 1.0, 1.0);
     }
 
     private final Engine engine;
@@ -81,8 +83,8 @@ final class ParallaxRenderer {
         // parallax), never more than the source.
         Framing source = Framing.cover(image.width(), image.height(), outW, outH);
         FocusTrack roughFocus = FocusTrack.of(timeline, scene, source, settings.focusStrength());
-        double maxZoom = CameraPlan.plan(move, intensity, easing, frames, source, roughFocus, 1.0,
-                settings.parallaxStrength()).maxZoom();
+        double maxZoom = CameraPlan.plan(move, intensity, easing, frames, timeline.fps(), scene.seed(), source,
+                roughFocus, 1.0, settings.parallaxStrength(), 0.03, 0.01).maxZoom();
         double scale = Math.min(1, outW * maxZoom / source.cropW());
         if (scale > DOWNSCALE_BELOW) scale = 1;
 
@@ -90,13 +92,30 @@ final class ParallaxRenderer {
         long t0 = System.nanoTime();
         try (NDManager manager = engine.newBaseManager()) {
             Working working = workingPicture(manager, image, scale);
-            Framing framing = Framing.cover(working.sourceW, working.sourceH, outW, outH)
+            Framing centred = Framing.cover(working.sourceW, working.sourceH, outW, outH)
                     .resampled(working.width, working.height);
             DepthEstimator.Depth depth = DepthEstimator.estimate(working.picture, manager);
+            SubjectFrame.Choice crop = SubjectFrame.choose(request.aspect(), centred, scene, timeline,
+                    depth.subjectX(), depth.subjectY());
+            Framing framing = crop.framing();
             FocusTrack focus = FocusTrack.of(timeline, scene, framing, settings.focusStrength());
-            CameraPlan plan = CameraPlan.plan(move, intensity, easing, frames, framing, focus, depth.spread(),
-                    settings.parallaxStrength());
+            SceneMotion.Plan motion = SceneMotion.plan(SceneMotion.wish(scene.prompt()), depth.coverage(),
+                    settings.motionStrength(), frames / (double) timeline.fps(), scene.seed());
+            CameraPlan plan = CameraPlan.plan(move, intensity, easing, frames, timeline.fps(), scene.seed(), framing,
+                    focus, depth.spread(), settings.parallaxStrength(), motion.maxDisplacementX(),
+                    motion.maxDisplacementY());
             NDArray lattice = lattice(manager, framing);
+            NDArray picture = working.picture;
+            if (motion.flickers()) {
+                // the light mask at full working resolution rides along as a 4th channel of the picture
+                NDArray light = NDImageUtils.resize(depth.map().get(":, 3:4").transpose(0, 2, 3, 1), working.width,
+                        working.height, Image.Interpolation.BILINEAR).transpose(0, 3, 1, 2);
+                picture = working.picture.concat(light, 1);
+            }
+            ParticleLayers layers = motion.particles() == SceneMotion.Particles.NONE ? null
+                    : ParticleLayers.draw(motion.particles(), outW, outH, scene.seed());
+            NDArray particles = layers == null ? manager.zeros(new Shape(1, 1, 1, 1))
+                    : manager.create(layers.alpha(), new Shape(1, 2, outH, outW));
 
             float[] params = new float[WarpHelper.PARAMS];
             double[] img = framing.gridAffine(working.width, working.height);
@@ -121,9 +140,10 @@ final class ParallaxRenderer {
                 params[WarpHelper.TX] = (float) pose.tx();
                 params[WarpHelper.TY] = (float) pose.ty();
                 params[WarpHelper.DOLLY] = (float) pose.dolly();
+                SceneMotion.apply(motion, layers, i / (double) timeline.fps(), params);
                 byte[] rgb = new byte[outW * outH * 3];
                 try (NDManager frameManager = manager.newSubManager()) {
-                    NDArray frame = warp.render(frameManager, params, working.picture, depth.map(), lattice);
+                    NDArray frame = warp.render(frameManager, params, picture, depth.map(), lattice, particles);
                     ByteBuffer bytes = frame.toByteBuffer(true);
                     if (bytes.remaining() != rgb.length) {
                         throw new IllegalStateException("warp returned " + bytes.remaining() + " bytes for a "
@@ -147,8 +167,8 @@ final class ParallaxRenderer {
                     : "static: camera.intensity is 0 (" + choice.reason() + ")");
             choices.put("camera.path", plan.describe(intensity) + (easing ? ", cosine easing" : ", linear"));
             choices.put("framing", String.format(Locale.ROOT,
-                    "cover-fit of the %dx%d picture with %.0f %% overscan; working picture %dx%d; frame 0 %s",
-                    image.width(), image.height(), CameraPlan.OVERSCAN * 100, working.width, working.height,
+                    "cover-fit of the %dx%d picture with %.0f %% overscan, %s; working picture %dx%d; frame 0 %s",
+                    image.width(), image.height(), CameraPlan.OVERSCAN * 100, crop.reason(), working.width, working.height,
                     plan.restAtStart() ? "is the fitted picture" : "is the tight end of the pull-out, the last frame the fitted picture"));
             choices.put("depth", String.format(Locale.ROOT, "%s; focal nearness %.2f, spread %.2f",
                     DepthEstimator.METHOD, depth.focal(), depth.spread()));
@@ -157,7 +177,15 @@ final class ParallaxRenderer {
                     settings.parallaxStrength(), CameraPlan.LATERAL * settings.parallaxStrength(),
                     CameraPlan.AXIAL * settings.parallaxStrength()));
             choices.put("focus", focus.summary());
-            choices.put("seed", "not used: the parallax model makes no random choices (same input, same frames)");
+            choices.put("motion", motion.summary());
+            choices.put("motion.regions", String.format(Locale.ROOT, "%s: water %.0f %%, sky %.0f %%, light %.1f %%",
+                    DepthEstimator.MASKS, depth.coverage()[0] * 100, depth.coverage()[1] * 100, depth.coverage()[2] * 100));
+            List<String> seeded = new ArrayList<>();
+            if (move == CameraMove.HANDHELD) seeded.add("the hand-held drift");
+            if (motion.any()) seeded.add("the scene motion's phases" + (layers != null ? " and the particle layout" : ""));
+            choices.put("seed", seeded.isEmpty()
+                    ? scene.seed() + ": not used by this clip (nothing random was chosen; same input, same frames)"
+                    : scene.seed() + ": decides " + String.join(" and ", seeded) + " (same seed, same frames)");
             return new RenderReport(info, frames, choices);
         } catch (Cancellation.CancelledException | StageException e) {
             throw e;

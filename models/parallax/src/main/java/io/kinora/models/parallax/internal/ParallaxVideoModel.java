@@ -59,6 +59,11 @@ public final class ParallaxVideoModel implements VideoModel {
                 description = "How far the framing eases toward the character who is speaking (needs the"
                         + " character's position in the scene): 0 = off, 1 = default (up to 4 % of the frame), 2 = double.")
         double focus_strength() default 1.0;
+
+        @AttributeDefinition(name = "Scene motion strength", min = "0", max = "2",
+                description = "How strongly what the prompt says moves in the picture moves (water shimmer, drifting"
+                        + " clouds, flickering light, rain, snow, dust, sparkle): 0 = off, 1 = default, 2 = double.")
+        double motion_strength() default 1.0;
     }
 
     private final WarpHelper warp;
@@ -71,7 +76,8 @@ public final class ParallaxVideoModel implements VideoModel {
     @Activate
     public ParallaxVideoModel(@Reference(target = "(engine.name=PyTorch)") Engine engine, Config config,
                               BundleContext context) throws IOException {
-        this(engine, new ParallaxRenderer.Settings(bounded(config.parallax_strength()), bounded(config.focus_strength())),
+        this(engine, new ParallaxRenderer.Settings(bounded(config.parallax_strength()), bounded(config.focus_strength()),
+                        bounded(config.motion_strength())),
                 context.getBundle().getVersion().toString(), ParallaxVideoModel.class.getClassLoader());
     }
 
@@ -93,9 +99,10 @@ public final class ParallaxVideoModel implements VideoModel {
             warp.close();
             throw new IOException("the parallax model failed its start-up check: " + e.getMessage(), e);
         }
-        LOG.info("parallax {} ready: {} verified (sha256 {}), engine {} {}, parallax {}, focus {}, started in {} ms",
+        LOG.info("parallax {} ready: {} verified (sha256 {}), engine {} {}, parallax {}, focus {}, motion {}, started in {} ms",
                 version, WarpHelper.FILE, warp.sha256().substring(0, 12), engine.getEngineName(), engine.getVersion(),
-                settings.parallaxStrength(), settings.focusStrength(), (System.nanoTime() - t0) / 1_000_000);
+                settings.parallaxStrength(), settings.focusStrength(), settings.motionStrength(),
+                (System.nanoTime() - t0) / 1_000_000);
     }
 
     private static double bounded(double v) {

@@ -30,8 +30,18 @@ final class PromptCamera {
             rule("\\bpan" + S + "\\s+(?:to\\s+the\\s+|towards?\\s+the\\s+)?right\\b", CameraMove.PAN_RIGHT),
             rule("\\b(?:track|truck|slide|move|drift)" + S + "\\s+(?:to\\s+the\\s+)?right\\b", CameraMove.PAN_RIGHT),
             rule("\\bpan(?:s|ned|ning)?(?:\\s+across)?\\b", CameraMove.PAN_RIGHT),
-            rule("\\b(?:tilt|pan|crane|look|boom)" + S + "\\s+up(?:wards?)?\\b", CameraMove.TILT_UP),
-            rule("\\b(?:tilt|pan|crane|look|boom)" + S + "\\s+down(?:wards?)?\\b", CameraMove.TILT_DOWN),
+            rule("\\b(?:tilt|pan|look)" + S + "\\s+up(?:wards?)?\\b", CameraMove.TILT_UP),
+            rule("\\b(?:tilt|pan|look)" + S + "\\s+down(?:wards?)?\\b", CameraMove.TILT_DOWN),
+            rule("\\b(?:crane|boom|jib)" + S + "\\s+up(?:wards?)?\\b", CameraMove.CRANE_UP),
+            rule("\\b(?:crane|boom|jib)" + S + "\\s+down(?:wards?)?\\b", CameraMove.CRANE_DOWN),
+            rule("\\bcrane\\s+shot\\b", CameraMove.CRANE_UP),
+            rule("\\bcamera\\s+(?:rises|rising|ascends|ascending|goes\\s+up)\\b", CameraMove.CRANE_UP),
+            rule("\\bcamera\\s+(?:descends|descending|sinks|sinking|goes\\s+down)\\b", CameraMove.CRANE_DOWN),
+            rule("\\b(?:orbit|arc|circl(?:e|es|ed|ing))" + S + "\\s+(?:around\\s+\\S+\\s+)?(?:to\\s+the\\s+)?left\\b", CameraMove.ARC_LEFT),
+            rule("\\b(?:orbit|arc|circl(?:e|es|ed|ing))" + S + "\\s+(?:around\\s+\\S+\\s+)?(?:to\\s+the\\s+)?right\\b", CameraMove.ARC_RIGHT),
+            rule("\\b(?:orbit(?:s|ed|ing)?|arc(?:s|ed|ing)?\\s+(?:shot|around)|circl(?:e|es|ed|ing)\\s+around)\\b", CameraMove.ARC_RIGHT),
+            rule("\\bdolly[- ]zoom\\b|\\bvertigo\\s+(?:shot|effect|zoom)\\b|\\bzolly\\b|\\bcontra[- ]zoom\\b", CameraMove.DOLLY_ZOOM),
+            rule("\\bhand[- ]?held\\b|\\bshaky[- ]?cam(?:era)?\\b|\\bdocumentary[- ]style\\b", CameraMove.HANDHELD),
             rule("\\bzoom" + S + "\\s+in\\b", CameraMove.PUSH_IN),
             rule("\\bpush" + S + "(?:\\s+in)?\\b", CameraMove.PUSH_IN),
             rule("\\bdoll(?:y|ies|ied|ying)\\s+in\\b", CameraMove.PUSH_IN),
@@ -53,7 +63,13 @@ final class PromptCamera {
             rule("右摇|向右(?:平移|摇|移)", CameraMove.PAN_RIGHT),
             rule("上摇|仰拍|向上(?:摇|移)", CameraMove.TILT_UP),
             rule("下摇|俯拍|向下(?:摇|移)", CameraMove.TILT_DOWN),
-            rule("固定镜头|静止镜头", CameraMove.STATIC));
+            rule("固定镜头|静止镜头", CameraMove.STATIC),
+            rule("向左环绕|左环绕", CameraMove.ARC_LEFT),
+            rule("环绕|绕拍", CameraMove.ARC_RIGHT),
+            rule("希区柯克变焦|滑动变焦|眩晕镜头", CameraMove.DOLLY_ZOOM),
+            rule("升镜头|镜头上升|摇臂上升", CameraMove.CRANE_UP),
+            rule("降镜头|镜头下降|摇臂下降", CameraMove.CRANE_DOWN),
+            rule("手持", CameraMove.HANDHELD));
 
     private PromptCamera() {
     }
@@ -90,6 +106,9 @@ final class PromptCamera {
         if (best.move() == CameraMove.PAN_RIGHT && !phrase.contains("right")
                 && !phrase.contains("右")) {
             reason += " (no direction given: left to right)";
+        }
+        if (best.move() == CameraMove.ARC_RIGHT && !phrase.contains("right")) {
+            reason += " (no direction given: orbit to the right)";
         }
         return new Choice(best.move(), reason);
     }

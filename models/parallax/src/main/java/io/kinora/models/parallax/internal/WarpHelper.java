@@ -37,7 +37,19 @@ final class WarpHelper implements AutoCloseable {
     static final int DEPTH_AFFINE = 11; // scaleX, scaleY, offsetX, offsetY
     static final int OUT_W = 15;
     static final int OUT_H = 16;
-    static final int PARAMS = 17;
+    static final int SHIMMER_AMP = 17;
+    static final int SHIMMER_PHASE = 18;
+    static final int SHIMMER_FREQ = 19;
+    static final int DRIFT_X = 20;
+    static final int FLICKER_GAIN = 21;
+    static final int PART_A1 = 22;
+    static final int PART_A2 = 23;
+    static final int PART_X1 = 24;
+    static final int PART_Y1 = 25;
+    static final int PART_X2 = 26;
+    static final int PART_Y2 = 27;
+    static final int PART_RGB = 28;
+    static final int PARAMS = 31;
 
     private final Model model;
     private final Block block;
@@ -89,14 +101,17 @@ final class WarpHelper implements AutoCloseable {
      * Renders one frame: returns a (H, W, 3) uint8 array owned by {@code frameManager}.
      *
      * @param params {@link #PARAMS} floats, see the constants
-     * @param image  (1, 3, Hi, Wi) float32, pixel value + 0.5
-     * @param depth  (1, 1, Hd, Wd) float32 nearness
-     * @param base   (1, h, w, 2) float32 output-unit lattice
+     * @param image     (1, 3, Hi, Wi) float32, pixel value + 0.5; a 4th channel is the light mask for flicker
+     * @param maps      (1, 4, Hd, Wd) float32 nearness and the water, sky and light masks
+     * @param base      (1, h, w, 2) float32 output-unit lattice
+     * @param particles (1, 2, H, W) float32 particle alpha layers at the output size, or (1, 1, 1, 1) for none
      */
-    NDArray render(NDManager frameManager, float[] params, NDArray image, NDArray depth, NDArray base) {
+    NDArray render(NDManager frameManager, float[] params, NDArray image, NDArray maps, NDArray base,
+                   NDArray particles) {
         // params first: DJL attaches the outputs to the manager of the first input, i.e. the per-frame manager
         NDArray p = frameManager.create(params);
-        NDList out = block.forward(new ParameterStore(frameManager, false), new NDList(p, image, depth, base), false);
+        NDList out = block.forward(new ParameterStore(frameManager, false),
+                new NDList(p, image, maps, base, particles), false);
         return out.singletonOrThrow();
     }
 

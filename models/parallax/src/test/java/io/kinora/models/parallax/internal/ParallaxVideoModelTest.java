@@ -96,7 +96,7 @@ class ParallaxVideoModelTest {
     @EnumSource(value = CameraMove.class, names = {"PUSH_IN", "PULL_OUT", "PAN_LEFT", "PAN_RIGHT", "TILT_UP", "TILT_DOWN"})
     void noFrameHasAConstantColourBandAtItsEdges(CameraMove move) {
         // Strongest settings: intensity 1, double parallax and double focus, speakers in opposite corners.
-        ParallaxVideoModel strong = Models.create(new ParallaxRenderer.Settings(2, 2));
+        ParallaxVideoModel strong = Models.create(new ParallaxRenderer.Settings(2, 2, 2));
         try {
             for (int[] size : new int[][] {{800, 600}, {1400, 600}}) {
                 RgbImage img = TestScenes.textured(size[0], size[1]);
