@@ -1,10 +1,17 @@
 package io.kinora.compositor.internal;
 
+import io.kinora.api.compositor.CaptionOptions;
 import io.kinora.api.compositor.Compositor;
 import io.kinora.api.compositor.EncodeRequest;
 import io.kinora.api.compositor.EncodeSession;
 import io.kinora.api.compositor.Mix;
 import io.kinora.api.compositor.MixRequest;
+import io.kinora.api.media.AudioBuffer;
+import io.kinora.api.media.StageException;
+import io.kinora.api.timeline.Timeline;
+
+import java.nio.file.Path;
+import java.util.Map;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -78,10 +85,19 @@ public final class CompositorImpl implements Compositor {
                 description = "Bring every spoken line to the same loudness before mixing, so voices from different"
                         + " engines sit at one level.")
         boolean levelLines() default true;
+
+        @AttributeDefinition(name = "Captions track",
+                description = "Add a timed-text captions track (mov_text) to every MP4, unless the request says otherwise.")
+        boolean captionsTrack() default true;
+
+        @AttributeDefinition(name = "Burn in captions",
+                description = "Draw the captions into the picture (bottom safe area), unless the request says otherwise.")
+        boolean captionsBurnIn() default false;
     }
 
     private final Mixer mixer;
     private final EncoderSettings encoding;
+    private final CaptionOptions captionDefaults;
 
     @Activate
     public CompositorImpl(BundleContext context, Config config) {
@@ -97,6 +113,7 @@ public final class CompositorImpl implements Compositor {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid configuration " + PID + ": " + e.getMessage(), e);
         }
+        this.captionDefaults = new CaptionOptions(config.captionsTrack(), config.captionsBurnIn(), null, Map.of());
         FfmpegRuntime.configureCacheDir(kinoraWork);
         LOG.info("compositor ready: encoder {}, audio {} kbit/s", encoding.videoEncoder(), encoding.audioBitrateKbps());
     }
@@ -108,6 +125,17 @@ public final class CompositorImpl implements Compositor {
 
     @Override
     public EncodeSession open(EncodeRequest request) {
-        return Mp4EncodeSession.open(request, encoding);
+        return Mp4EncodeSession.open(request, encoding, captionDefaults);
+    }
+
+    @Override
+    public Path writeWav(AudioBuffer audio, Path file) {
+        return WavWriter.write(audio, file);
+    }
+
+    @Override
+    public String webVtt(Timeline timeline, Map<String, String> speakerNames) {
+        if (timeline == null) throw new StageException("captions: no timeline");
+        return Captions.webVtt(Captions.cues(timeline, speakerNames));
     }
 }

@@ -11,6 +11,7 @@ import io.kinora.api.voice.Speech;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -62,10 +63,17 @@ final class Mixer {
         }
         int frames = (int) Math.round(timeline.duration() * rate);
 
-        float[] dialogue = new float[frames * 2];
+        // one stereo bus per character, in order of first appearance; the dialogue is their sum
+        Map<String, float[]> buses = new LinkedHashMap<>();
         boolean anyDialogue = false;
         for (int i = 0; i < lines.size(); i++) {
-            anyDialogue |= placeLine(dialogue, frames, rate, lines.get(i), speech.get(i), request.pan(), i);
+            String who = lines.get(i).character() == null ? "" : lines.get(i).character();
+            float[] bus = buses.computeIfAbsent(who, k -> new float[frames * 2]);
+            anyDialogue |= placeLine(bus, frames, rate, lines.get(i), speech.get(i), request.pan(), i);
+        }
+        float[] dialogue = new float[frames * 2];
+        for (float[] bus : buses.values()) {
+            for (int i = 0; i < dialogue.length; i++) dialogue[i] += bus[i];
         }
 
         float[] bed = null;
@@ -85,30 +93,37 @@ final class Mixer {
             }
         }
 
-        float[] premix = dialogue;
+        float[] premix = dialogue.clone();
         if (bed != null) {
             for (int i = 0; i < premix.length; i++) premix[i] += bed[i];
         }
-        return normalise(premix, rate, target);
+        return normalise(premix, rate, target, buses, bed);
     }
 
-    private Mix normalise(float[] premix, int rate, double target) {
+    private Mix normalise(float[] premix, int rate, double target, Map<String, float[]> buses, float[] bed) {
+        int frames = premix.length / 2;
         double measured = LoudnessMeter.integrated(premix, 2, rate);
         if (!Double.isFinite(measured)) {
             // silence (or everything below the -70 LUFS gate): nothing to normalise, no gain is applied
             double peak = LoudnessMeter.toDb(LoudnessMeter.samplePeak(premix));
             LOG.info("mix is silent (below the -70 LUFS gate); no loudness normalisation applied");
-            return new Mix(new AudioBuffer(rate, 2, premix), Double.NEGATIVE_INFINITY, peak);
+            float[] ones = new float[frames];
+            java.util.Arrays.fill(ones, 1f);
+            return new Mix(new AudioBuffer(rate, 2, premix), Double.NEGATIVE_INFINITY, peak, stems(buses, 1f, ones, rate),
+                    bed == null ? null : new AudioBuffer(rate, 2, stem(bed, 1f, ones)));
         }
         TruePeakLimiter limiter = new TruePeakLimiter(settings.ceilingDbtp(), rate, 1.5, 60);
         double gainDb = target - measured;
         float[] out = null;
+        float[] envelope = new float[frames];
         double lufs = measured;
         double reduction = 0;
+        double applied = gainDb;
         for (int pass = 0; pass < 4; pass++) {
             out = premix.clone();
+            applied = gainDb;
             scale(out, (float) dbToGain(gainDb));
-            reduction = limiter.apply(out, 2);
+            reduction = limiter.apply(out, 2, envelope);
             lufs = LoudnessMeter.integrated(out, 2, rate);
             double error = target - lufs;
             if (Math.abs(error) < 0.05 || !Double.isFinite(lufs)) break;
@@ -116,8 +131,27 @@ final class Mixer {
         }
         double peak = LoudnessMeter.toDb(LoudnessMeter.samplePeak(out));
         LOG.info("mix: {} LUFS -> {} LUFS (target {}), gain {} dB, limiter {} dB, sample peak {} dBFS",
-                fmt(measured), fmt(lufs), fmt(target), fmt(gainDb), fmt(reduction), fmt(peak));
-        return new Mix(new AudioBuffer(rate, 2, out), lufs, peak);
+                fmt(measured), fmt(lufs), fmt(target), fmt(applied), fmt(reduction), fmt(peak));
+        float g = (float) dbToGain(applied);
+        return new Mix(new AudioBuffer(rate, 2, out), lufs, peak, stems(buses, g, envelope, rate),
+                bed == null ? null : new AudioBuffer(rate, 2, stem(bed, g, envelope)));
+    }
+
+    private static Map<String, AudioBuffer> stems(Map<String, float[]> buses, float gain, float[] envelope, int rate) {
+        Map<String, AudioBuffer> out = new LinkedHashMap<>();
+        buses.forEach((who, bus) -> out.put(who, new AudioBuffer(rate, 2, stem(bus, gain, envelope))));
+        return out;
+    }
+
+    /** A part of the premix with the master's gain and limiter envelope applied: what it contributes to the master. */
+    private static float[] stem(float[] part, float gain, float[] envelope) {
+        float[] s = new float[part.length];
+        for (int n = 0; n < envelope.length; n++) {
+            float g = gain * envelope[n];
+            s[2 * n] = part[2 * n] * g;
+            s[2 * n + 1] = part[2 * n + 1] * g;
+        }
+        return s;
     }
 
     /** Places one line; returns whether it contributed any sound. */

@@ -1,5 +1,6 @@
 package io.kinora.compositor.internal;
 
+import io.kinora.api.compositor.CaptionOptions;
 import io.kinora.api.compositor.EncodeRequest;
 import io.kinora.api.compositor.EncodeResult;
 import io.kinora.api.compositor.EncodeSession;
@@ -34,6 +35,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -52,7 +54,13 @@ final class Mp4EncodeSession implements EncodeSession {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path output;
-    private final Path temp;
+    private Path temp;
+    private final Map<String, String> metadata;
+    private final CaptionOptions captions;
+    private final List<Captions.Segment> captionSegments;
+    private final boolean captionNames;
+    private final CaptionBurner burner;
+    private final boolean captionTrack;
     private final int width;
     private final int height;
     private final int fps;
@@ -77,7 +85,8 @@ final class Mp4EncodeSession implements EncodeSession {
     private boolean closed;
     private boolean released;
 
-    private Mp4EncodeSession(EncodeRequest request, EncoderSettings settings, Path output, Path temp) {
+    private Mp4EncodeSession(EncodeRequest request, EncoderSettings settings, CaptionOptions captionDefaults, Path output,
+                             Path temp) {
         Timeline timeline = request.timeline();
         this.output = output;
         this.temp = temp;
@@ -85,6 +94,14 @@ final class Mp4EncodeSession implements EncodeSession {
         this.height = request.height();
         this.fps = timeline.fps();
         this.frameCount = timeline.frameCount();
+        this.metadata = request.metadata();
+        this.captions = request.captions() == null ? captionDefaults : request.captions();
+        List<Captions.Cue> cues = Captions.cues(timeline, captions.speakerNames());
+        this.captionSegments = Captions.segments(cues, frameCount / (double) fps);
+        this.captionNames = cues.stream().map(Captions.Cue::speaker).distinct().count() > 1;
+        this.captionTrack = captions.track() && !cues.isEmpty();
+        this.burner = captions.burnIn() && !cues.isEmpty()
+                ? new CaptionBurner(captionSegments, captionNames, width, height) : null;
         this.encoder = FfmpegRuntime.h264Encoder(settings.videoEncoder());
         long clipAudioFrames = (long) frameCount * AUDIO_RATE / fps;
         this.audio = conformAudio(request.audio(), (int) clipAudioFrames);
@@ -142,7 +159,7 @@ final class Mp4EncodeSession implements EncodeSession {
         LOG.debug("encoding {} ({}x{} @ {} fps, {} frames, {}) via {}", output, width, height, fps, frameCount, encoder, temp);
     }
 
-    static Mp4EncodeSession open(EncodeRequest request, EncoderSettings settings) {
+    static Mp4EncodeSession open(EncodeRequest request, EncoderSettings settings, CaptionOptions captionDefaults) {
         validate(request);
         Path output = request.output().toAbsolutePath().normalize();
         Path dir = output.getParent();
@@ -163,7 +180,7 @@ final class Mp4EncodeSession implements EncodeSession {
             throw new StageException("output directory " + dir + " is not writable: " + describe(e), e);
         }
         try {
-            return new Mp4EncodeSession(request, settings, output, temp);
+            return new Mp4EncodeSession(request, settings, captionDefaults, output, temp);
         } catch (RuntimeException e) {
             deleteQuietly(temp);
             throw e;
@@ -227,7 +244,8 @@ final class Mp4EncodeSession implements EncodeSession {
         if (written >= frameCount) {
             throw new StageException("the timeline has " + frameCount + " frames; frame " + (written + 1) + " is one too many");
         }
-        rgb.position(0).put(frame.rgb(), 0, frame.rgb().length);
+        byte[] pixels = burner == null ? frame.rgb() : burner.apply(frame.rgb(), written / (double) fps);
+        rgb.position(0).put(pixels, 0, pixels.length);
         swscale.sws_scale(sws, srcPlanes, srcStrides, 0, height, dstPlanes, dstStrides);
         try {
             recorder.recordImage(width, height, Frame.DEPTH_UBYTE, 1, width, avutil.AV_PIX_FMT_YUV420P, yuvBuffer);
@@ -260,6 +278,17 @@ final class Mp4EncodeSession implements EncodeSession {
         } catch (FFmpegFrameRecorder.Exception e) {
             throw new StageException("finishing " + output + " failed: " + e.getMessage(), e);
         }
+        if (captionTrack) {
+            Path withCaptions = temp.resolveSibling(temp.getFileName().toString().replace(".mp4", ".cc.mp4"));
+            try {
+                MovTextMuxer.remux(temp, withCaptions, captionSegments, captionNames, captions.language(), metadata);
+            } catch (RuntimeException e) {
+                deleteQuietly(withCaptions);
+                throw e;
+            }
+            deleteQuietly(temp);
+            temp = withCaptions;
+        }
         String[] codecs = verify();
         try {
             try {
@@ -290,6 +319,7 @@ final class Mp4EncodeSession implements EncodeSession {
             ret = avformat.avformat_find_stream_info(fc, (PointerPointer<?>) null);
             if (ret < 0) throw new StageException("the written file " + temp + " has unreadable streams (error " + ret + ")");
             String video = null, audioCodec = null;
+            boolean text = false;
             for (int i = 0; i < fc.nb_streams(); i++) {
                 AVCodecParameters par = fc.streams(i).codecpar();
                 if (par.codec_type() == avutil.AVMEDIA_TYPE_VIDEO) {
@@ -307,9 +337,12 @@ final class Mp4EncodeSession implements EncodeSession {
                         throw new StageException("the written audio is not AAC 48 kHz stereo");
                     }
                     audioCodec = "aac";
+                } else if (par.codec_type() == avutil.AVMEDIA_TYPE_SUBTITLE && par.codec_id() == avcodec.AV_CODEC_ID_MOV_TEXT) {
+                    text = true;
                 }
             }
             if (video == null || audioCodec == null) throw new StageException("the written file lacks a video or audio stream");
+            if (captionTrack && !text) throw new StageException("the written file lacks its captions track");
             return new String[] {video, audioCodec};
         } finally {
             avformat.avformat_close_input(fc);

@@ -19,7 +19,16 @@ final class TruePeakLimiter {
 
     /** Limits in place; returns the largest gain reduction applied in dB (0 when nothing was touched). */
     double apply(float[] interleaved, int channels) {
+        return apply(interleaved, channels, null);
+    }
+
+    /**
+     * Limits in place and, when {@code envelope} is given (one value per sample frame), stores the gain applied to
+     * each frame there, so that the same limiting can be applied to the parts (stems) the signal was summed from.
+     */
+    double apply(float[] interleaved, int channels, float[] envelope) {
         int frames = interleaved.length / channels;
+        if (envelope != null) java.util.Arrays.fill(envelope, 1f);
         if (frames == 0) return 0;
         LoudnessMeter.Interpolator ip = new LoudnessMeter.Interpolator();
         // small safety margin: gain changes themselves move inter-sample peaks a little
@@ -39,6 +48,7 @@ final class TruePeakLimiter {
             double want = g2[n];
             g = want <= g ? want : want + (g - want) * releaseCoeff;
             minGain = Math.min(minGain, g);
+            if (envelope != null) envelope[n] = (float) g;
             for (int ch = 0; ch < channels; ch++) interleaved[n * channels + ch] *= (float) g;
         }
         // guarantee the ceiling after the fact (inter-sample peaks of the gain-modulated signal)
@@ -46,6 +56,7 @@ final class TruePeakLimiter {
         if (after > ceiling) {
             float trim = (float) (ceiling / after * 0.999);
             for (int i = 0; i < interleaved.length; i++) interleaved[i] *= trim;
+            if (envelope != null) for (int n = 0; n < frames; n++) envelope[n] *= trim;
             minGain *= trim;
         }
         return -LoudnessMeter.toDb(minGain);
