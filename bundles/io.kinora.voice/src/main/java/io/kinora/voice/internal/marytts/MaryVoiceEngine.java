@@ -1,0 +1,215 @@
+package io.kinora.voice.internal.marytts;
+
+import io.kinora.api.media.StageException;
+import io.kinora.api.timeline.WordTiming;
+import io.kinora.api.voice.Speech;
+import io.kinora.api.voice.SpeechRequest;
+import io.kinora.api.voice.VoiceEngine;
+import io.kinora.api.voice.VoiceInfo;
+import io.kinora.voice.internal.LineWords;
+import io.kinora.voice.internal.SpeechTrimmer;
+import io.kinora.voice.internal.markup.SpeechMarkup;
+import marytts.LocalMaryInterface;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.w3c.dom.Document;
+
+import javax.sound.sampled.AudioFormat;
+import javax.sound.sampled.AudioInputStream;
+import javax.sound.sampled.AudioSystem;
+import java.io.ByteArrayOutputStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.stream.Collectors;
+
+/**
+ * English speech with the embedded MaryTTS 5.2.1 and its HSMM voice cmu-slt-hsmm (48 kHz): catalogue voices
+ * derived by MaryTTS audio effects and SSML prosody; word timings from MaryTTS's own acoustic parameters.
+ * MaryTTS starts in a background thread on activation (about 2 s); a line spoken before that waits for it.
+ */
+@Component(service = VoiceEngine.class, configurationPid = MaryVoiceEngine.PID,
+        property = "kinora.voice.engine=" + MaryVoiceEngine.ENGINE_ID)
+@Designate(ocd = MaryVoiceEngine.Config.class)
+public final class MaryVoiceEngine implements VoiceEngine {
+    public static final String ENGINE_ID = "marytts";
+    public static final String PID = "io.kinora.voice.marytts";
+    static final String MARY_VOICE = "cmu-slt-hsmm";
+
+    @ObjectClassDefinition(name = "Kinora MaryTTS voice engine",
+            description = "English text-to-speech with the embedded MaryTTS 5.2.1 HSMM voice cmu-slt-hsmm")
+    public @interface Config {
+        @AttributeDefinition(name = "Parallel syntheses",
+                description = "How many lines MaryTTS may synthesize at the same time", min = "1", max = "16")
+        int maxParallelSyntheses() default 2;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(MaryVoiceEngine.class);
+
+    private final Map<String, MaryProfile> profiles = new LinkedHashMap<>();
+    private final List<VoiceInfo> voices;
+    private final Semaphore permits;
+    private final CompletableFuture<Double> started;
+
+    @Activate
+    public MaryVoiceEngine(Config config) {
+        this(config.maxParallelSyntheses());
+    }
+
+    public MaryVoiceEngine(int maxParallelSyntheses) {
+        for (MaryProfile p : MaryProfile.CATALOGUE) {
+            profiles.put(p.info.id(), p);
+        }
+        voices = profiles.values().stream().map(p -> p.info).collect(Collectors.toUnmodifiableList());
+        permits = new Semaphore(Math.max(1, maxParallelSyntheses), true);
+        started = new CompletableFuture<>();
+        Thread starter = new Thread(() -> {
+            try {
+                started.complete(MaryRuntime.start());
+            } catch (Throwable e) {
+                LOG.error("MaryTTS did not start; its voices will refuse to speak", e);
+                started.completeExceptionally(e);
+            }
+        }, "kinora-marytts-start");
+        starter.setDaemon(true);
+        starter.start();
+    }
+
+    @Deactivate
+    public void deactivate() {
+        try {
+            started.get();
+        } catch (Exception ignored) {
+            // it did not start: nothing to stop
+        }
+        MaryRuntime.stop();
+    }
+
+    @Override
+    public String id() {
+        return ENGINE_ID;
+    }
+
+    @Override
+    public List<VoiceInfo> voices() {
+        return voices;
+    }
+
+    /** Seconds MaryTTS took to start (waits for it). */
+    double startupSeconds() {
+        awaitStart();
+        return started.join();
+    }
+
+    @Override
+    public Speech synthesize(SpeechRequest request) {
+        if (request == null) {
+            throw new StageException("nothing to speak: the speech request is missing");
+        }
+        MaryProfile profile = request.voice() == null ? null : profiles.get(request.voice());
+        if (profile == null) {
+            throw new StageException("unknown voice '" + request.voice() + "' for engine " + ENGINE_ID
+                    + "; its voices: " + String.join(", ", profiles.keySet()));
+        }
+        String language = request.language();
+        if (language != null && !language.isBlank() && !profile.info.speaks(language.trim())) {
+            throw new StageException("voice '" + profile.info.id() + "' (" + ENGINE_ID + ") cannot speak language '"
+                    + language + "'; it speaks " + String.join(", ", profile.info.languages()));
+        }
+        if (request.text() == null || request.text().isBlank()) {
+            throw new StageException("nothing to speak for voice '" + profile.info.id() + "': the text is empty");
+        }
+        SpeechMarkup markup = SpeechMarkup.parse(request.text());
+        if (markup.plainText().isBlank()) {
+            throw new StageException("nothing to speak for voice '" + profile.info.id() + "': the line holds only markup");
+        }
+        MaryScript script = MaryScript.of(markup, profile);
+        awaitStart();
+        float[] samples;
+        List<WordTiming> words;
+        permits.acquireUninterruptibly();
+        try {
+            Result r = MaryRuntime.call(() -> render(script, profile));
+            samples = r.samples;
+            words = r.words;
+        } catch (StageException e) {
+            throw e;
+        } catch (Exception e) {
+            LOG.warn("MaryTTS failed on voice '{}'", profile.info.id(), e);
+            throw new StageException("MaryTTS failed to speak with voice '" + profile.info.id() + "': "
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"), e);
+        } finally {
+            permits.release();
+        }
+        return SpeechTrimmer.trim(profile.info.id(), samples, SAMPLE_RATE, words);
+    }
+
+    static final int SAMPLE_RATE = 48_000;
+
+    private static final class Result {
+        final float[] samples;
+        final List<WordTiming> words;
+
+        Result(float[] samples, List<WordTiming> words) {
+            this.samples = samples;
+            this.words = words;
+        }
+    }
+
+    private Result render(MaryScript script, MaryProfile profile) throws Exception {
+        LocalMaryInterface mary = new LocalMaryInterface();
+        mary.setLocale(Locale.US);
+        mary.setVoice(MARY_VOICE);
+        mary.setInputType("SSML");
+        mary.setOutputType("ACOUSTPARAMS");
+        Document acoustic = mary.generateXML(script.ssml());
+        List<WordTiming> words = MaryTimings.words(acoustic, script);
+        mary.setInputType("ACOUSTPARAMS");
+        mary.setOutputType("AUDIO");
+        String effects = script.effects();
+        if (!effects.isEmpty()) {
+            mary.setAudioEffects(effects);
+        }
+        AudioInputStream audio = mary.generateAudio(acoustic);
+        return new Result(toFloats(audio), words);
+    }
+
+    static float[] toFloats(AudioInputStream in) throws Exception {
+        AudioFormat target = new AudioFormat(SAMPLE_RATE, 16, 1, true, false);
+        AudioInputStream pcm = in.getFormat().matches(target) ? in : AudioSystem.getAudioInputStream(target, in);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        pcm.transferTo(bytes);
+        byte[] b = bytes.toByteArray();
+        float[] out = new float[b.length / 2];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (short) ((b[2 * i] & 0xff) | (b[2 * i + 1] << 8)) / 32768f;
+        }
+        return out;
+    }
+
+    private void awaitStart() {
+        try {
+            started.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StageException("interrupted while waiting for MaryTTS to start", e);
+        } catch (ExecutionException e) {
+            throw new StageException("MaryTTS could not be started: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** Words of a line for captions (the markup's plain text split at whitespace). */
+    static List<String> lineWords(SpeechMarkup markup) {
+        return LineWords.split(markup.plainText());
+    }
+}
