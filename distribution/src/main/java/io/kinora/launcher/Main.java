@@ -59,6 +59,9 @@ public final class Main {
                   Run the server: HTTP on 127.0.0.1 (default port 8642) with the Felix Web Console at
                   /system/console. At first start a console password is generated and printed once; only
                   its hash is stored (conf/%s.cfg). Stop with Ctrl-C.
+              hash-password
+                  Read a password from the terminal (or stdin) and print the hash to put in the REST API's
+                  users setting (configuration io.kinora.rest: name:role:HASH, role creator or operator).
               help, --help
                   This text.
               version
@@ -115,6 +118,9 @@ public final class Main {
                 out.println("Kinora " + version());
                 return 0;
             }
+            case "hash-password" -> {
+                return hashPassword(out, err);
+            }
             default -> { }
         }
         if (home == null) home = Path.of(System.getProperty("kinora.home", "."));
@@ -138,6 +144,38 @@ public final class Main {
         configureSystem(work, serve);
         if (serve) return serve(home, work, args.subList(1, args.size()), out, err);
         return headless(home, work, args, jvmStart, err);
+    }
+
+    /** PBKDF2-HMAC-SHA256 in the form io.kinora.rest reads: pbkdf2$iterations$salt$hash (Base64). */
+    static String restPasswordHash(String password, SecureRandom random) {
+        byte[] salt = new byte[16];
+        random.nextBytes(salt);
+        int iterations = 100_000;
+        try {
+            javax.crypto.spec.PBEKeySpec spec = new javax.crypto.spec.PBEKeySpec(password.toCharArray(), salt, iterations, 256);
+            byte[] hash = javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+            return "pbkdf2$" + iterations + "$" + java.util.Base64.getEncoder().encodeToString(salt) + "$"
+                    + java.util.Base64.getEncoder().encodeToString(hash);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("PBKDF2WithHmacSHA256 is not available", e);
+        }
+    }
+
+    private static int hashPassword(PrintStream out, PrintStream err) throws IOException {
+        String password;
+        java.io.Console console = System.console();
+        if (console != null) {
+            char[] pw = console.readPassword("Password: ");
+            password = pw == null ? null : new String(pw);
+        } else {
+            password = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8)).readLine();
+        }
+        if (password == null || password.length() < 12) {
+            err.println("kinora hash-password: give a password of at least 12 characters");
+            return 2;
+        }
+        out.println(restPasswordHash(password, new SecureRandom()));
+        return 0;
     }
 
     /** JVM-wide settings that must be in place before any bundle loads DJL, javacpp or AWT. */

@@ -1,0 +1,415 @@
+package io.kinora.rest.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kinora.api.jobs.JobInfo;
+import io.kinora.api.jobs.JobRejectedException;
+import io.kinora.api.jobs.JobService;
+import io.kinora.api.jobs.JobSubmission;
+import io.kinora.api.media.StageException;
+import io.kinora.api.provenance.LayerStatus;
+import io.kinora.api.provenance.ProvenanceService;
+import io.kinora.api.scene.Problem;
+import io.kinora.api.scene.SceneSpec;
+import io.kinora.api.scene.SceneSpecException;
+import io.kinora.api.scene.SceneSpecReader;
+import io.kinora.api.video.ModelInfo;
+import io.kinora.api.video.VideoModel;
+import io.kinora.api.voice.VoiceInfo;
+import io.kinora.api.voice.VoiceService;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletMultipart;
+import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.servlet.Servlet;
+import javax.servlet.ServletException;
+import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+import javax.servlet.http.Part;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The REST API under {@code /kinora/api/v1} (see {@code openapi.json}): jobs (submit, list, status, cancel,
+ * results), verify, voices, models. A thin adapter over the API services; JSON through a private Jackson.
+ */
+@Component(service = Servlet.class, configurationPid = RestConfig.PID, immediate = true)
+@Designate(ocd = RestConfig.class)
+@HttpWhiteboardServletPattern("/kinora/api/*")
+@HttpWhiteboardServletMultipart(enabled = true, fileSizeThreshold = 1024 * 1024, maxFileSize = 64L * 1024 * 1024)
+public final class KinoraApiServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(KinoraApiServlet.class);
+    private static final Pattern JOB = Pattern.compile("/v1/jobs/([A-Za-z0-9-]{1,64})");
+    private static final Pattern CANCEL = Pattern.compile("/v1/jobs/([A-Za-z0-9-]{1,64})/cancel");
+    private static final Pattern RESULT = Pattern.compile("/v1/jobs/([A-Za-z0-9-]{1,64})/results/([A-Za-z0-9._-]{1,128})");
+
+    private final transient JobService jobs;
+    private final transient SceneSpecReader reader;
+    private final transient ProvenanceService provenance;
+    private final transient VoiceService voices;
+    private final transient List<VideoModel> models = new CopyOnWriteArrayList<>();
+    private final transient ObjectMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private transient volatile Authenticator auth;
+    private transient volatile RestConfig config;
+
+    @Activate
+    public KinoraApiServlet(@Reference JobService jobs, @Reference SceneSpecReader reader,
+                            @Reference ProvenanceService provenance, @Reference VoiceService voices, RestConfig config) {
+        this.jobs = jobs;
+        this.reader = reader;
+        this.provenance = provenance;
+        this.voices = voices;
+        modified(config);
+    }
+
+    @Modified
+    void modified(RestConfig config) {
+        Authenticator a = new Authenticator(config.users(), config.tokens(), config.anonymous_role());
+        a.problems().forEach(p -> LOG.error("REST API configuration ({}): {}", RestConfig.PID, p));
+        if (!a.anyoneConfigured()) {
+            LOG.warn("REST API: no users, tokens or anonymous role are configured ({}): every request is refused with 401", RestConfig.PID);
+        }
+        this.auth = a;
+        this.config = config;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addModel(VideoModel m) { models.add(m); }
+
+    void removeModel(VideoModel m) { models.remove(m); }
+
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String path = req.getPathInfo() == null ? "" : req.getPathInfo();
+        String method = req.getMethod();
+        try {
+            if (path.equals("/v1/openapi.json") && method.equals("GET")) {
+                openapi(resp);
+                return;
+            }
+            Optional<Principal> who = auth.authenticate(req.getHeader("Authorization"));
+            if (who.isEmpty()) {
+                resp.setHeader("WWW-Authenticate", "Basic realm=\"Kinora\", Bearer");
+                error(resp, 401, "authentication required: HTTP Basic or a bearer token (see " + RestConfig.PID + ")");
+                return;
+            }
+            Principal p = who.get();
+            Matcher m;
+            if (path.equals("/v1/jobs")) {
+                if (method.equals("POST")) submit(req, resp, p);
+                else if (method.equals("GET")) list(resp, p);
+                else notAllowed(resp, "GET, POST");
+            } else if ((m = CANCEL.matcher(path)).matches()) {
+                if (method.equals("POST")) cancel(resp, p, m.group(1));
+                else notAllowed(resp, "POST");
+            } else if ((m = RESULT.matcher(path)).matches()) {
+                if (method.equals("GET") || method.equals("HEAD")) download(req, resp, p, m.group(1), m.group(2));
+                else notAllowed(resp, "GET");
+            } else if ((m = JOB.matcher(path)).matches()) {
+                if (method.equals("GET")) status(resp, p, m.group(1));
+                else if (method.equals("DELETE")) cancel(resp, p, m.group(1));
+                else notAllowed(resp, "GET, DELETE");
+            } else if (path.equals("/v1/verify")) {
+                if (method.equals("POST")) verify(req, resp);
+                else notAllowed(resp, "POST");
+            } else if (path.equals("/v1/voices") && method.equals("GET")) {
+                voiceList(resp);
+            } else if (path.equals("/v1/models") && method.equals("GET")) {
+                modelList(resp);
+            } else {
+                error(resp, 404, "no such resource: " + method + " /kinora/api" + path + " (see /kinora/api/v1/openapi.json)");
+            }
+        } catch (BadRequest e) {
+            error(resp, e.status, e.getMessage());
+        } catch (RuntimeException | ServletException e) {
+            LOG.error("{} {} failed", method, path, e);
+            error(resp, 500, "internal error (details in the server log)");
+        }
+    }
+
+    private void submit(HttpServletRequest req, HttpServletResponse resp, Principal p) throws IOException, ServletException, BadRequest {
+        String type = req.getContentType();
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
+            throw new BadRequest(415, "submit as multipart/form-data with the parts 'image' (the picture) and 'scene' (the SceneSpec JSON)");
+        }
+        Part image;
+        Part scenePart;
+        try {
+            image = req.getPart("image");
+            scenePart = req.getPart("scene");
+        } catch (IllegalStateException e) {
+            throw new BadRequest(413, "the upload is larger than the limit of "
+                    + config.osgi_http_whiteboard_servlet_multipart_maxRequestSize() + " bytes");
+        }
+        if (image == null) throw new BadRequest(400, "the part 'image' is missing");
+        if (scenePart == null) throw new BadRequest(400, "the part 'scene' (SceneSpec JSON) is missing");
+        if (scenePart.getSize() > config.max_scene_bytes()) {
+            throw new BadRequest(413, "scene: " + scenePart.getSize() + " bytes; the limit is " + config.max_scene_bytes());
+        }
+        SceneSpec scene;
+        try (InputStream in = scenePart.getInputStream()) {
+            scene = reader.read(in.readAllBytes(), "scene");
+        } catch (SceneSpecException e) {
+            resp.setStatus(400);
+            ObjectNode o = errorBody(400, e.getMessage().split("\n")[0]);
+            ArrayNode arr = o.putArray("problems");
+            for (Problem pr : e.problems()) arr.addObject().put("field", pr.field()).put("message", pr.message());
+            write(resp, o);
+            return;
+        }
+        byte[] bytes;
+        try (InputStream in = image.getInputStream()) {
+            bytes = in.readAllBytes();
+        }
+        String name = image.getSubmittedFileName() == null ? "image.png" : image.getSubmittedFileName();
+        int priority = 0;
+        String pr = req.getParameter("priority");
+        if (pr != null) {
+            try {
+                priority = Integer.parseInt(pr);
+            } catch (NumberFormatException e) {
+                throw new BadRequest(400, "priority must be a whole number, was '" + pr + "'");
+            }
+            if (!p.isOperator() && priority > 0) throw new BadRequest(403, "only operators may raise a job's priority");
+        }
+        try {
+            JobInfo info = jobs.submit(new JobSubmission(scene, bytes, name, p.name(), priority));
+            resp.setStatus(202);
+            resp.setHeader("Location", "/kinora/api/v1/jobs/" + info.id());
+            write(resp, job(info));
+        } catch (JobRejectedException e) {
+            if (e.isBusy()) {
+                resp.setHeader("Retry-After", Integer.toString(e.retryAfterSeconds()));
+                throw new BadRequest(429, e.getMessage());
+            }
+            throw new BadRequest(400, e.getMessage());
+        }
+    }
+
+    private void list(HttpServletResponse resp, Principal p) throws IOException {
+        ArrayNode arr = json.createArrayNode();
+        for (JobInfo i : jobs.list(p.isOperator() ? null : p.name())) arr.add(job(i));
+        ObjectNode o = json.createObjectNode();
+        o.set("jobs", arr);
+        write(resp, o);
+    }
+
+    private JobInfo visibleJob(Principal p, String id) throws BadRequest {
+        Optional<JobInfo> j = jobs.get(id);
+        // another creator's job is reported as absent: its existence is none of the caller's business
+        if (j.isEmpty() || !p.mayAccessJobOf(j.get().owner())) throw new BadRequest(404, "no job " + id);
+        return j.get();
+    }
+
+    private void status(HttpServletResponse resp, Principal p, String id) throws IOException, BadRequest {
+        write(resp, job(visibleJob(p, id)));
+    }
+
+    private void cancel(HttpServletResponse resp, Principal p, String id) throws IOException, BadRequest {
+        JobInfo before = visibleJob(p, id);
+        if (before.state().isFinal()) {
+            throw new BadRequest(409, "job " + id + " has already ended (" + before.state() + "); nothing to cancel");
+        }
+        write(resp, job(jobs.cancel(id).orElse(before)));
+    }
+
+    private void download(HttpServletRequest req, HttpServletResponse resp, Principal p, String id, String name) throws IOException, BadRequest {
+        JobInfo info = visibleJob(p, id);
+        Path file = jobs.result(id, name).orElseThrow(() -> new BadRequest(404, "job " + id + " has no result '" + name
+                + "'" + (info.state().isFinal() ? "" : " yet (it is " + info.state() + ")")));
+        long size = Files.size(file);
+        resp.setContentType(contentType(name));
+        resp.setHeader("Accept-Ranges", "bytes");
+        resp.setHeader("Content-Disposition", (name.endsWith(".mp4") || name.endsWith(".png") ? "inline" : "attachment") + "; filename=\"" + name + "\"");
+        long from = 0;
+        long to = size - 1;
+        String range = req.getHeader("Range");
+        if (range != null && range.startsWith("bytes=") && !range.contains(",")) {
+            String[] r = range.substring(6).split("-", -1);
+            try {
+                if (r[0].isEmpty()) {
+                    from = Math.max(0, size - Long.parseLong(r[1]));
+                } else {
+                    from = Long.parseLong(r[0]);
+                    if (!r[1].isEmpty()) to = Math.min(size - 1, Long.parseLong(r[1]));
+                }
+            } catch (NumberFormatException e) {
+                throw new BadRequest(416, "Range '" + range + "' is not understood");
+            }
+            if (from > to || from >= size) {
+                resp.setHeader("Content-Range", "bytes */" + size);
+                throw new BadRequest(416, "Range '" + range + "' is outside the file (" + size + " bytes)");
+            }
+            resp.setStatus(206);
+            resp.setHeader("Content-Range", "bytes " + from + "-" + to + "/" + size);
+        }
+        long length = to - from + 1;
+        resp.setContentLengthLong(length);
+        if (req.getMethod().equals("HEAD")) return;
+        try (InputStream in = Files.newInputStream(file); OutputStream out = resp.getOutputStream()) {
+            in.skipNBytes(from);
+            byte[] buf = new byte[64 * 1024];
+            long left = length;
+            while (left > 0) {
+                int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+                if (n < 0) break;
+                out.write(buf, 0, n);
+                left -= n;
+            }
+        }
+    }
+
+    private void verify(HttpServletRequest req, HttpServletResponse resp) throws IOException, ServletException, BadRequest {
+        String type = req.getContentType();
+        Path tmp = Files.createTempFile("kinora-verify-", ".mp4");
+        try {
+            if (type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
+                Part file;
+                try {
+                    file = req.getPart("file");
+                } catch (IllegalStateException e) {
+                    throw new BadRequest(413, "the upload is larger than the limit");
+                }
+                if (file == null) throw new BadRequest(400, "the part 'file' is missing");
+                try (InputStream in = file.getInputStream()) {
+                    Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            } else {
+                try (InputStream in = req.getInputStream()) {
+                    Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            List<LayerStatus> layers;
+            try {
+                layers = provenance.verify(tmp);
+            } catch (StageException e) {
+                throw new BadRequest(422, e.getMessage().replace(tmp.toString(), "the uploaded file"));
+            }
+            ObjectNode o = json.createObjectNode();
+            ArrayNode arr = o.putArray("layers");
+            for (LayerStatus l : layers) arr.addObject().put("layer", l.layer()).put("present", l.present()).put("detail", l.detail());
+            write(resp, o);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private void voiceList(HttpServletResponse resp) throws IOException {
+        ArrayNode arr = json.createArrayNode();
+        for (VoiceInfo v : voices.voices()) {
+            ObjectNode o = arr.addObject().put("id", v.id()).put("engine", v.engine()).put("description", v.description())
+                    .put("gender", v.gender()).put("age", v.age()).put("preview", v.previewText());
+            ArrayNode langs = o.putArray("languages");
+            v.languages().forEach(langs::add);
+        }
+        ObjectNode o = json.createObjectNode();
+        o.set("voices", arr);
+        write(resp, o);
+    }
+
+    private void modelList(HttpServletResponse resp) throws IOException {
+        ArrayNode arr = json.createArrayNode();
+        models.stream().map(VideoModel::info).sorted((a, b) -> (a.id() + a.version()).compareTo(b.id() + b.version()))
+                .forEach((ModelInfo i) -> arr.addObject().put("id", i.id()).put("version", i.version())
+                        .put("family", i.family()).put("description", i.description()));
+        ObjectNode o = json.createObjectNode();
+        o.set("models", arr);
+        write(resp, o);
+    }
+
+    private void openapi(HttpServletResponse resp) throws IOException {
+        try (InputStream in = KinoraApiServlet.class.getResourceAsStream("openapi.json")) {
+            if (in == null) {
+                error(resp, 500, "the OpenAPI document is missing from the bundle");
+                return;
+            }
+            resp.setContentType("application/json");
+            resp.setCharacterEncoding("UTF-8");
+            in.transferTo(resp.getOutputStream());
+        }
+    }
+
+    private ObjectNode job(JobInfo i) {
+        ObjectNode o = json.createObjectNode();
+        o.put("id", i.id()).put("owner", i.owner()).put("state", i.state().name()).put("priority", i.priority());
+        o.put("submitted", String.valueOf(i.submitted()));
+        if (i.started() != null) o.put("started", i.started().toString());
+        if (i.finished() != null) o.put("finished", i.finished().toString());
+        if (i.stage() != null) o.put("stage", i.stage());
+        o.put("stageProgress", i.stageProgress()).put("progress", i.progress());
+        if (i.etaSeconds() != null) o.put("etaSeconds", i.etaSeconds());
+        if (i.error() != null) o.put("error", i.error());
+        ArrayNode r = o.putArray("results");
+        for (String name : i.results()) {
+            r.addObject().put("name", name).put("href", "/kinora/api/v1/jobs/" + i.id() + "/results/" + name);
+        }
+        return o;
+    }
+
+    private static String contentType(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        if (n.endsWith(".mp4")) return "video/mp4";
+        if (n.endsWith(".json")) return "application/json";
+        if (n.endsWith(".png")) return "image/png";
+        if (n.endsWith(".vtt")) return "text/vtt";
+        if (n.endsWith(".wav")) return "audio/wav";
+        return "application/octet-stream";
+    }
+
+    private void notAllowed(HttpServletResponse resp, String allowed) throws IOException {
+        resp.setHeader("Allow", allowed);
+        error(resp, 405, "method not allowed here; use " + allowed);
+    }
+
+    private ObjectNode errorBody(int status, String message) {
+        return json.createObjectNode().put("status", status).put("error", message);
+    }
+
+    private void error(HttpServletResponse resp, int status, String message) throws IOException {
+        if (resp.isCommitted()) return;
+        resp.setStatus(status);
+        write(resp, errorBody(status, message));
+    }
+
+    private void write(HttpServletResponse resp, ObjectNode body) throws IOException {
+        resp.setContentType("application/json");
+        resp.setCharacterEncoding("UTF-8");
+        resp.setHeader("Cache-Control", "no-store");
+        json.writeValue(resp.getOutputStream(), body);
+    }
+
+    /** A client error with its HTTP status; the message is shown to the client as it is. */
+    static final class BadRequest extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int status;
+
+        BadRequest(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.kinora.rest.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+@ObjectClassDefinition(name = "Kinora REST API", description = "Who may use the REST API under /kinora/api and its limits. No user, no token and no anonymous role means nobody can use it.")
+public @interface RestConfig {
+    String PID = "io.kinora.rest";
+
+    @AttributeDefinition(name = "Users", description = "HTTP Basic users, one per entry: name:role:hash, role creator (own jobs) or operator (everything); "
+            + "hash from 'kinora hash-password' (pbkdf2$iterations$salt$hash). Passwords are never stored in clear.")
+    String[] users() default {};
+
+    @AttributeDefinition(name = "Bearer tokens", description = "One per entry: sha256:name:role, where sha256 is the hex SHA-256 of the token "
+            + "(e.g. printf %s \"$TOKEN\" | sha256sum). The token itself is never stored.")
+    String[] tokens() default {};
+
+    @AttributeDefinition(name = "Anonymous role", description = "Role of requests without credentials: empty (default) refuses them with 401; creator or operator lets anyone in (only behind your own gateway).")
+    String anonymous_role() default "";
+
+    @AttributeDefinition(name = "Max upload bytes", description = "Largest multipart request (image + scene) accepted.")
+    long osgi_http_whiteboard_servlet_multipart_maxRequestSize() default 64L * 1024 * 1024;
+
+    @AttributeDefinition(name = "Max scene bytes", description = "Largest SceneSpec JSON part accepted.")
+    int max_scene_bytes() default 256 * 1024;
+}
