@@ -16,7 +16,8 @@ final class Entry implements Router.Candidate {
     private static final Map<ModelState, Set<ModelState>> ALLOWED = new EnumMap<>(ModelState.class);
 
     static {
-        ALLOWED.put(ModelState.INSTALLED, EnumSet.of(ModelState.VERIFYING, ModelState.FAILED, ModelState.RETIRED));
+        ALLOWED.put(ModelState.INSTALLED, EnumSet.of(ModelState.VERIFYING, ModelState.WARMING, ModelState.FAILED,
+                ModelState.RETIRED));
         ALLOWED.put(ModelState.VERIFYING, EnumSet.of(ModelState.INSTALLED, ModelState.WARMING, ModelState.FAILED,
                 ModelState.RETIRED));
         ALLOWED.put(ModelState.WARMING, EnumSet.of(ModelState.READY, ModelState.FAILED, ModelState.INSTALLED,

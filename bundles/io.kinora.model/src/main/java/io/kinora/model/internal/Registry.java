@@ -124,8 +124,8 @@ final class Registry {
                 e.windowFailures = 0;
                 e.rolledBack = false;
             }
-            if (to == ModelState.RETIRED || (to == ModelState.FAILED && e.leases == 0)) {
-                e.model = null;
+            if (to == ModelState.RETIRED || (to == ModelState.FAILED && e.leases == 0 && !e.rolledBack)) {
+                e.model = null; // a rolled-back version keeps its (still registered) service: it can be re-activated
             }
             if (to == ModelState.FAILED && from != ModelState.FAILED) {
                 if (e.rolledBack) {
@@ -166,6 +166,7 @@ final class Registry {
     void serviceGone(Entry e, String why) {
         synchronized (lock) {
             if (e.state == ModelState.FAILED || e.state == ModelState.RETIRED) {
+                e.rolledBack = false; // its service is gone: it cannot be re-activated any more
                 if (e.leases == 0) e.model = null;
                 return;
             }
@@ -344,7 +345,7 @@ final class Registry {
             }
             if (e.state == ModelState.DRAINING && e.leases == 0) {
                 transition(e, ModelState.RETIRED, "drained: its last job ended");
-            } else if (e.state == ModelState.FAILED && e.leases == 0) {
+            } else if (e.state == ModelState.FAILED && e.leases == 0 && !e.rolledBack) {
                 e.model = null;
             }
             lock.notifyAll();
