@@ -73,7 +73,8 @@ public final class AmbienceGeneratorImpl implements AmbienceGenerator {
         }
         this.referenceLevelDbfs = referenceLevelDbfs;
         this.maxDurationSeconds = maxDurationSeconds;
-        for (Soundscape s : List.of(new RoomTone(), new Wind(), new Rain(), new Ocean())) {
+        for (Soundscape s : List.of(new RoomTone(), new Wind(), new Rain(), new Ocean(), new Stream(), new Forest(),
+                new NightInsects(), new Traffic(), new Cafe(), new Fire())) {
             soundscapes.put(s.name(), s);
         }
     }
@@ -118,7 +119,7 @@ public final class AmbienceGeneratorImpl implements AmbienceGenerator {
         String preset;
         String reason;
         if (spec.isAuto()) {
-            PresetChooser.Choice choice = PresetChooser.choose(request.prompt());
+            PresetChooser.Choice choice = PresetChooser.choose(request.prompt(), request.image());
             preset = choice.preset;
             reason = choice.reason;
         } else {

@@ -6,7 +6,8 @@ import java.util.SplittableRandom;
  * Surf: a train of swells (one every 6-11 s, random strength), each rising over a third of its period and
  * washing out exponentially. The swell opens a low-pass over pink noise from 250 Hz to about 2.5 kHz and
  * raises its level, and adds foam hiss on the crest; a low rumble of distant surf stays underneath. The right
- * channel hears each swell 150 ms after the left.
+ * channel hears each swell 150 ms after the left. Most swells (seven in ten) break at their crest: a crash of
+ * pink noise (400 Hz-3.5 kHz) that rises in 80 ms and washes out over 1.2-2.5 s, off to one side or the other.
  */
 final class Ocean implements Soundscape {
     private static final int CONTROL_BLOCK = 32;
@@ -44,6 +45,30 @@ final class Ocean implements Soundscape {
                 double low = rumble.process(distant.next()) * 0.5;
                 channels[c][i] = (float) (surf + hiss + low);
             }
+        }
+        crashes(left, right, rate, swell, lag, random.split());
+    }
+
+    /** A breaking wave at most crests of the (left channel's) swell envelope. */
+    static void crashes(float[] left, float[] right, int rate, double[] swell, int lag, SplittableRandom r) {
+        int n = left.length;
+        int step = CONTROL_BLOCK;
+        for (int i = step; i + step < n; i += step) {
+            double prev = swell[i - step + lag], here = swell[i + lag], next = swell[i + step + lag];
+            if (!(here > prev && here >= next) || here < 0.3) continue;
+            if (r.nextDouble() > 0.7) continue;
+            double decay = 1.2 + 1.3 * r.nextDouble();
+            int len = (int) (decay * 3 * rate);
+            float[] crash = new float[len];
+            Dsp.Biquad hp = Dsp.Biquad.highPass(400, 0.707, rate);
+            Dsp.Biquad lp = Dsp.Biquad.lowPass(3500, 0.707, rate);
+            Dsp.Pink pink = new Dsp.Pink(r);
+            for (int k = 0; k < len; k++) {
+                double t = k / (double) rate;
+                double env = t < 0.08 ? t / 0.08 : Math.exp(-(t - 0.08) / (decay / 2.5));
+                crash[k] = (float) (lp.process(hp.process(pink.next())) * env);
+            }
+            Events.add(left, right, rate, i, crash, r.nextDouble() * 1.2 - 0.6, 0.6 * here);
         }
     }
 

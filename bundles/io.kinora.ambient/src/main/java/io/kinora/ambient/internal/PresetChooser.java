@@ -1,5 +1,7 @@
 package io.kinora.ambient.internal;
 
+import io.kinora.api.media.RgbImage;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,21 +10,42 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Picks a soundscape for {@code auto} from the words of the prompt: the preset whose keywords the prompt
- * mentions most wins; ties go to the more salient sound (rain, then ocean, then wind, then room); with no
- * keyword at all, room tone. The reason names the words that decided.
+ * Picks a soundscape for {@code auto} from the prompt's words and, when given, the image's colours.
+ *
+ * <p>Every keyword of a preset that the prompt mentions scores 1. The image adds evidence worth less than one
+ * word ({@value #IMAGE_WEIGHT}): a dark picture suggests night, much foliage green a forest, blue water in the lower
+ * half the sea, bright orange-yellow in a dark scene a fire, grey low-saturation surfaces a city street. The highest
+ * score wins; ties go to the more salient sound (the order of {@link #KEYWORDS}); nothing at all gives room tone.
+ * The reason names the words and image cues that decided.
  */
 final class PresetChooser {
+    static final double IMAGE_WEIGHT = 0.75;
     /** Keywords per preset, in order of salience. Whole words, lower case. */
     static final Map<String, Set<String>> KEYWORDS = new LinkedHashMap<>();
 
     static {
+        KEYWORDS.put("fire", Set.of("fire", "fires", "campfire", "bonfire", "fireplace", "hearth", "flame", "flames",
+                "burning", "embers", "ember", "blaze", "torch", "torches", "firewood", "crackling", "stove", "log"));
         KEYWORDS.put("rain", Set.of("rain", "rains", "raining", "rainy", "rainfall", "rainstorm", "drizzle",
                 "drizzling", "downpour", "shower", "showers", "storm", "storms", "stormy", "thunder",
                 "thunderstorm", "monsoon", "umbrella", "umbrellas", "puddle", "puddles", "raindrops", "wet"));
         KEYWORDS.put("ocean", Set.of("ocean", "oceans", "sea", "seas", "seaside", "beach", "beaches", "surf",
                 "surfing", "wave", "waves", "shore", "shoreline", "coast", "coastal", "harbour", "harbor", "pier",
-                "tide", "tides", "bay", "lighthouse", "sailing", "sailboat", "seashore", "lagoon", "reef"));
+                "tide", "tides", "bay", "lighthouse", "sailing", "sailboat", "seashore", "lagoon", "reef", "cove"));
+        KEYWORDS.put("stream", Set.of("stream", "streams", "brook", "creek", "river", "rivers", "riverbank", "rapids",
+                "waterfall", "waterfalls", "canal", "babbling", "fountain", "rill", "ford", "trickling"));
+        KEYWORDS.put("traffic", Set.of("city", "cities", "street", "streets", "traffic", "road", "roads", "highway",
+                "downtown", "urban", "cars", "car", "taxi", "bus", "intersection", "crosswalk", "avenue", "boulevard",
+                "sidewalk", "metropolis", "skyline", "rush", "commute"));
+        KEYWORDS.put("cafe", Set.of("cafe", "café", "coffee", "restaurant", "bar", "pub", "diner", "bistro", "crowd",
+                "crowded", "party", "canteen", "cafeteria", "market", "bazaar", "tavern", "lounge", "busy", "chatter",
+                "audience", "terrace", "teahouse"));
+        KEYWORDS.put("forest", Set.of("forest", "forests", "wood", "woods", "woodland", "jungle", "trees", "tree",
+                "birds", "bird", "birdsong", "meadow", "garden", "park", "grove", "trail", "glade", "orchard",
+                "countryside", "spring", "morning", "dawn", "leaves", "nature"));
+        KEYWORDS.put("night", Set.of("night", "nights", "nighttime", "midnight", "moon", "moonlit", "moonlight",
+                "stars", "starry", "crickets", "cricket", "cicadas", "insects", "dusk", "twilight", "evening", "dark",
+                "fireflies", "swamp", "marsh"));
         KEYWORDS.put("wind", Set.of("wind", "winds", "windy", "breeze", "breezy", "gust", "gusts", "gusty", "gale",
                 "blizzard", "desert", "dunes", "mountain", "mountains", "summit", "peak", "cliff", "cliffs",
                 "moor", "moors", "prairie", "tundra", "steppe", "snowstorm", "windswept", "plains", "hilltop"));
@@ -44,33 +67,96 @@ final class PresetChooser {
         }
     }
 
+    /** Colour statistics of an image, as fractions of sampled pixels (mean luma 0..1). */
+    record ImageCues(double luma, double foliage, double water, double fire, double grey, double sky) {
+        /** Which preset the image supports and a phrase saying why; empty when it says nothing clear. */
+        Map<String, String> evidence() {
+            Map<String, String> e = new LinkedHashMap<>();
+            if (fire > 0.03 && luma < 0.45) e.put("fire", pct(fire) + " flame-coloured pixels in a dark picture");
+            if (water > 0.25) e.put("ocean", pct(water) + " of the lower half is water blue");
+            if (foliage > 0.30) e.put("forest", pct(foliage) + " foliage green");
+            if (luma < 0.22 && !e.containsKey("fire")) e.put("night", "a dark picture (mean brightness " + pct(luma) + ")");
+            if (grey > 0.55 && foliage < 0.1 && water < 0.1 && luma >= 0.22) e.put("traffic", pct(grey) + " grey, unsaturated surfaces");
+            return e;
+        }
+
+        private static String pct(double v) {
+            return Math.round(v * 100) + " %";
+        }
+    }
+
     private PresetChooser() {
     }
 
     static Choice choose(String prompt) {
+        return choose(prompt, null);
+    }
+
+    static Choice choose(String prompt, RgbImage image) {
         List<String> words = words(prompt == null ? "" : prompt);
+        Map<String, String> imageEvidence = image == null ? Map.of() : cues(image).evidence();
         String best = null;
+        double bestScore = 0;
         List<String> bestHits = List.of();
         for (Map.Entry<String, Set<String>> e : KEYWORDS.entrySet()) {
             List<String> hits = new ArrayList<>();
             for (String w : words) {
                 if (e.getValue().contains(w) && !hits.contains(w)) hits.add(w);
             }
-            if (hits.size() > bestHits.size()) { // strict: ties keep the more salient preset
+            double score = hits.size() + (imageEvidence.containsKey(e.getKey()) ? IMAGE_WEIGHT : 0);
+            if (score > bestScore) { // strict: ties keep the more salient preset
                 best = e.getKey();
+                bestScore = score;
                 bestHits = hits;
             }
         }
         if (best == null) {
-            return new Choice(DEFAULT, DEFAULT + ": the prompt names no rain, sea, wind or indoor setting; "
-                    + "quiet room tone by default");
+            return new Choice(DEFAULT, DEFAULT + ": neither the prompt nor the image suggests a setting; quiet room tone by default");
         }
-        StringBuilder reason = new StringBuilder(best).append(": prompt mentions ");
-        for (int i = 0; i < bestHits.size(); i++) {
-            if (i > 0) reason.append(", ");
-            reason.append('\'').append(bestHits.get(i)).append('\'');
+        StringBuilder reason = new StringBuilder(best).append(": ");
+        if (!bestHits.isEmpty()) {
+            reason.append("prompt mentions ");
+            for (int i = 0; i < bestHits.size(); i++) {
+                if (i > 0) reason.append(", ");
+                reason.append('\'').append(bestHits.get(i)).append('\'');
+            }
         }
+        String cue = imageEvidence.get(best);
+        if (cue != null) reason.append(bestHits.isEmpty() ? "image shows " : "; image shows ").append(cue);
         return new Choice(best, reason.toString());
+    }
+
+    /** Colour statistics over a grid of about 96 x 96 sampled pixels. */
+    static ImageCues cues(RgbImage image) {
+        int w = image.width(), h = image.height();
+        int sx = Math.max(1, w / 96), sy = Math.max(1, h / 96);
+        double luma = 0;
+        int n = 0, foliage = 0, fire = 0, grey = 0, sky = 0, skyN = 0, water = 0, waterN = 0;
+        byte[] px = image.rgb();
+        for (int y = sy / 2; y < h; y += sy) {
+            for (int x = sx / 2; x < w; x += sx) {
+                int o = (y * w + x) * 3;
+                int r = px[o] & 0xff, g = px[o + 1] & 0xff, b = px[o + 2] & 0xff;
+                int max = Math.max(r, Math.max(g, b)), min = Math.min(r, Math.min(g, b));
+                double sat = max == 0 ? 0 : (max - min) / (double) max;
+                double l = (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+                luma += l;
+                n++;
+                boolean blue = b > r + 25 && b >= g - 10 && sat > 0.2;
+                if (g > r + 10 && g > b + 10 && sat > 0.2) foliage++;
+                if (r > 190 && g > 70 && g < 200 && b < 110 && r > g + 30) fire++;
+                if (sat < 0.15 && l > 0.15 && l < 0.85) grey++;
+                if (y < h / 3) {
+                    skyN++;
+                    if (blue) sky++;
+                } else if (y >= h / 2) {
+                    waterN++;
+                    if (blue) water++;
+                }
+            }
+        }
+        return new ImageCues(luma / n, foliage / (double) n, waterN == 0 ? 0 : water / (double) waterN, fire / (double) n,
+                grey / (double) n, skyN == 0 ? 0 : sky / (double) skyN);
     }
 
     static List<String> words(String text) {

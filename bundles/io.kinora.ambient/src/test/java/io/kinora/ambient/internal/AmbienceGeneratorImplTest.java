@@ -31,11 +31,12 @@ class AmbienceGeneratorImplTest {
 
     @Test
     void presetsAreListed() {
-        assertEquals(List.of("auto", "none", "ocean", "rain", "room", "wind"), generator.presets());
+        assertEquals(List.of("auto", "cafe", "fire", "forest", "night", "none", "ocean", "rain", "room", "stream", "traffic", "wind"),
+                generator.presets());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"room", "wind", "rain", "ocean"})
+    @ValueSource(strings = {"room", "wind", "rain", "ocean", "stream", "forest", "night", "traffic", "cafe", "fire"})
     void stereo48kHzOfTheRequestedLengthAndDeterministic(String preset) {
         Ambience a = make(preset, 0, 4.5, 42);
         assertEquals(preset, a.preset());
@@ -46,7 +47,7 @@ class AmbienceGeneratorImplTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"room", "wind", "rain", "ocean"})
+    @ValueSource(strings = {"room", "wind", "rain", "ocean", "stream", "forest", "night", "traffic", "cafe", "fire"})
     void differentSeedsGiveDifferentUnrelatedBeds(String preset) {
         float[] a = make(preset, 0, 4, 1).audio().samples();
         float[] b = make(preset, 0, 4, 2).audio().samples();
@@ -56,7 +57,7 @@ class AmbienceGeneratorImplTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"room", "wind", "rain", "ocean"})
+    @ValueSource(strings = {"room", "wind", "rain", "ocean", "stream", "forest", "night", "traffic", "cafe", "fire"})
     void levelIsWithinOneAndAHalfDbOfTheTarget(String preset) {
         for (double levelDb : new double[]{-20, 0, 12}) {
             float[] x = make(preset, levelDb, 6, 3).audio().samples();
@@ -67,7 +68,7 @@ class AmbienceGeneratorImplTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"room", "wind", "rain", "ocean"})
+    @ValueSource(strings = {"room", "wind", "rain", "ocean", "stream", "forest", "night", "traffic", "cafe", "fire"})
     void channelsAreDecorrelated(String preset) {
         float[] x = make(preset, 0, 8, 5).audio().samples();
         double r = Measure.correlation(Measure.channel(x, 0), Measure.channel(x, 1));
@@ -80,7 +81,7 @@ class AmbienceGeneratorImplTest {
      * the level just after the start.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"room", "wind", "rain", "ocean"})
+    @ValueSource(strings = {"room", "wind", "rain", "ocean", "stream", "forest", "night", "traffic", "cafe", "fire"})
     void theLoopPointIsSeamless(String preset) {
         for (long seed = 1; seed <= 3; seed++) {
             float[] x = make(preset, 0, 7, seed).audio().samples();
@@ -93,10 +94,19 @@ class AmbienceGeneratorImplTest {
                 double p999 = steps[(int) (0.999 * steps.length)];
                 double seam = Math.abs(ch[0] - ch[n - 1]);
                 assertTrue(seam <= p999, preset + " seed " + seed + " ch " + c + ": seam step " + seam + " > " + p999);
+                // the level change across the seam is no bigger than across ordinary points of the bed (events such
+                // as chirps or crackles make 50 ms levels jump anyway): at most the 95th percentile, or 6 dB
                 int w = RATE / 20;
                 double before = Measure.rms(ch, n - w, w), after = Measure.rms(ch, 0, w);
-                assertTrue(Math.abs(20 * Math.log10(before / after)) < 6,
-                        preset + " level across the seam " + before + " vs " + after);
+                double[] jumps = new double[100];
+                for (int k = 0; k < jumps.length; k++) {
+                    int at = w + (int) ((long) k * (n - 2 * w) / jumps.length);
+                    jumps[k] = Math.abs(20 * Math.log10(Measure.rms(ch, at - w, w) / Measure.rms(ch, at, w)));
+                }
+                Arrays.sort(jumps);
+                double allowed = Math.max(6, jumps[94]);
+                assertTrue(Math.abs(20 * Math.log10(before / after)) < allowed,
+                        preset + " level across the seam " + before + " vs " + after + ", allowed " + allowed + " dB");
             }
         }
     }
@@ -176,6 +186,12 @@ class AmbienceGeneratorImplTest {
         cases.put("A portrait of an old man, smiling", "room");
         cases.put("Rain lashes the harbour wall", "rain"); // one word each: rain is the more salient sound
         cases.put("Storm clouds over the beach, waves crashing on the shore", "ocean"); // 3 sea words vs 1 rain word
+        cases.put("Two scouts talk by the campfire, flames licking the logs", "fire");
+        cases.put("A babbling brook runs under an old stone bridge", "stream");
+        cases.put("Rush hour on a busy downtown street, taxis honking", "traffic");
+        cases.put("Two friends chat over coffee in a crowded cafe", "cafe");
+        cases.put("Hikers rest in a quiet forest clearing among tall trees", "forest");
+        cases.put("A couple watches the stars on a warm moonlit night", "night");
         for (Map.Entry<String, String> e : cases.entrySet()) {
             Ambience a = generator.generate(new AmbienceRequest(AmbienceSpec.AUTO, e.getKey(), 1, RATE, 1));
             assertEquals(e.getValue(), a.preset(), e.getKey() + " -> " + a.reason());
@@ -198,7 +214,8 @@ class AmbienceGeneratorImplTest {
     @Test
     void badRequestsAreClearErrors() {
         StageException unknown = assertThrows(StageException.class, () -> make("jungle", 0, 1, 1));
-        assertEquals("unknown ambience preset 'jungle'; presets: auto, none, ocean, rain, room, wind", unknown.getMessage());
+        assertEquals("unknown ambience preset 'jungle'; presets: auto, cafe, fire, forest, night, none, ocean, rain, room, "
+                + "stream, traffic, wind", unknown.getMessage());
         assertTrue(assertThrows(StageException.class, () -> make("room", 0, 0, 1)).getMessage().contains("duration"));
         assertTrue(assertThrows(StageException.class, () -> make("room", 0, 601, 1)).getMessage().contains("limit of 600"));
         assertTrue(assertThrows(StageException.class, () -> make("room", 40, 1, 1)).getMessage().contains("level"));
