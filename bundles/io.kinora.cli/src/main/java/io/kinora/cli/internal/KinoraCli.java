@@ -44,7 +44,8 @@ import java.util.function.Function;
 /**
  * The {@code kinora} command line, as a service the launcher calls once the framework is up: it receives the
  * arguments after the framework options and returns the process exit code. An adapter: it uses API services only.
- * <p>Exit codes: 0 done, 1 the job failed, 2 wrong usage, 3 bad input (scene, image, output path), 130 cancelled.
+ * <p>Exit codes: 0 done, 1 the job failed, 2 wrong usage, 3 bad input (scene, image, output path, a file verify cannot read),
+ * 4 verify found a tampered or invalid layer, 5 verify found no C2PA manifest (and nothing invalid), 130 cancelled.
  */
 @Component(service = Function.class, property = {"kinora.cli=main"}, immediate = true)
 public final class KinoraCli implements Function<String[], Integer> {
@@ -52,6 +53,8 @@ public final class KinoraCli implements Function<String[], Integer> {
     static final int FAILED = 1;
     static final int USAGE = 2;
     static final int BAD_INPUT = 3;
+    static final int UNSIGNED = 5;
+    static final int INVALID = 4;
     static final int CANCELLED = 130;
     private static final Logger LOG = LoggerFactory.getLogger(KinoraCli.class);
 
@@ -214,22 +217,41 @@ public final class KinoraCli implements Function<String[], Integer> {
         }
     }
 
+    /**
+     * {@code verify [--json] FILE}. Exit codes: {@value #OK} every layer found checks out and a valid C2PA manifest is
+     * present; {@value #INVALID} some layer is tampered or invalid (manifest hash/signature mismatch, broken
+     * manifest, duplicated or malformed implicit label); {@value #UNSIGNED} nothing is invalid but there is no C2PA
+     * manifest (unsigned, or stripped by a re-encode); {@value #BAD_INPUT} the file cannot be read as an MP4.
+     */
     int verify(List<String> args) throws Args.UsageException, InputException {
-        Args a = Args.parse(args, Set.of(), Set.of());
+        Args a = Args.parse(args, Set.of(), Set.of("json"));
         if (a.positional.size() != 1) throw new Args.UsageException("verify takes exactly one FILE");
+        boolean json = a.flag("json");
         Path file = path("FILE", a.positional.get(0));
-        if (!Files.isRegularFile(file)) throw new InputException(file + " does not exist or is not a file");
         List<LayerStatus> layers;
         try {
+            if (!Files.isRegularFile(file)) throw new StageException(file + " does not exist or is not a file");
             layers = provenance.verify(file);
         } catch (StageException e) {
-            throw new InputException(e.getMessage());
+            if (!json) throw new InputException(e.getMessage());
+            out.println("{\"file\":" + VerifyJson.quote(file.toString()) + ",\"result\":\"unreadable\",\"exitCode\":" + BAD_INPUT
+                    + ",\"error\":" + VerifyJson.quote(e.getMessage()) + "}");
+            err.println("kinora verify: " + e.getMessage());
+            return BAD_INPUT;
         }
-        out.println(file);
-        for (LayerStatus l : layers) {
-            out.printf(Locale.ROOT, "  %-15s %-8s %s%n", l.layer(), l.present() ? "present" : "absent", l.detail());
+        boolean invalid = layers.stream().anyMatch(l -> l.state() == LayerStatus.State.INVALID);
+        boolean signed = layers.stream().anyMatch(l -> l.layer().equals("c2pa") && l.state() == LayerStatus.State.VALID);
+        int code = invalid ? INVALID : signed ? OK : UNSIGNED;
+        String result = invalid ? "invalid" : signed ? "valid" : "unsigned";
+        if (json) {
+            out.println(VerifyJson.report(file.toString(), result, code, layers));
+        } else {
+            out.println(file + ": " + result);
+            for (LayerStatus l : layers) {
+                out.printf(Locale.ROOT, "  %-15s %-9s %s%n", l.layer(), l.state().name().toLowerCase(Locale.ROOT), l.detail());
+            }
         }
-        return OK;
+        return code;
     }
 
     int voices(List<String> args) throws Args.UsageException {
