@@ -259,7 +259,7 @@ final class Registry {
             if (policy == null) configured.remove(family);
             else configured.put(family, policy);
             overrides.remove(family);
-            audit.info("routing policy of {}: {}", family, policy(family));
+            audit.info("routing policy of {} from configuration: {}", family, describe(policy(family)));
             event(ModelEvent.POLICY_CHANGED, null, Map.of(ModelEvent.FAMILY, family, "policy", describe(policy(family))));
             lock.notifyAll();
         }
