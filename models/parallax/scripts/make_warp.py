@@ -34,7 +34,9 @@ P_FLICKER_GAIN = 21                                            # light: relative
 P_PART_A1, P_PART_A2 = 22, 23                                  # particle layers' opacity now
 P_PART_X1, P_PART_Y1, P_PART_X2, P_PART_Y2 = 24, 25, 26, 27    # particle layers' shift, whole pixels
 P_PART_R, P_PART_G, P_PART_B = 28, 29, 30                      # particle colour (+0.5)
-N_PARAMS = 31
+P_PART_N0 = 31                                                 # how many particle pixels belong to layer 1
+P_LIGHT_X0, P_LIGHT_Y0 = 32, 33                                # light patch position in the picture, pixels
+N_PARAMS = 34
 
 
 class ParallaxWarp(torch.nn.Module):
@@ -50,23 +52,27 @@ class ParallaxWarp(torch.nn.Module):
                 - sky(v) * (drift, 0)                      clouds drifting to the right
 
     then converts v'' to grid_sample's normalised coordinates with a per-axis affine map. The motion masks
-    (water, sky, light) are looked up at the same coarse lattice as the depth, in the same grid_sample call.
-    A picture with a 4th channel carries the light mask at full resolution: the frame's brightness there is
-    multiplied by (1 + flicker). Particles are two screen-space alpha layers, rolled by whole pixels and blended
-    over the frame in the particle colour.
+    (water, sky) are looked up at the same coarse lattice as the depth, in the same grid_sample call.
+    Flicker rewrites the light region's patch of the picture in place (its original pixels times
+    1 + flicker x light mask), so it costs the patch, not the frame; the picture belongs to one render.
+    Particles are two screen-space layers kept sparse (the pixels they cover, with their alpha): each frame
+    shifts them by whole pixels, wrapping around, and blends them over the frame in the particle colour, one
+    layer after the other (within a layer the pixels are distinct, so the result is deterministic).
     """
 
     def forward(self, params: torch.Tensor, image: torch.Tensor, depth: torch.Tensor,
-                base: torch.Tensor, particles: torch.Tensor) -> torch.Tensor:
+                base: torch.Tensor, particles: torch.Tensor, light: torch.Tensor) -> torch.Tensor:
         """
-        params:    (31,) float32, layout above
-        image:     (1, 3 or 4, Hi, Wi) float32, pixel value + 0.5 (so the cast to uint8 rounds); channel 4, when
-                   present, is the light mask (0..1) for flicker
+        params:    (34,) float32, layout above
+        image:     (1, 3, Hi, Wi) float32, pixel value + 0.5 (so the cast to uint8 rounds); its light patch is
+                   rewritten in place when flicker is on
         depth:     (1, 4, Hd, Wd) float32: nearness (0 = far, 1 = near), water, sky and light masks (0..1)
         base:      (1, h, w, 2) float32 u (x, y) on a coarse lattice whose corners are the output's corner pixel
                    centres; bilinear upsampling of an affine field is exact, so only the parallax and scene
                    motion terms are interpolated
-        particles: (1, 2, H, W) float32 alpha layers at the output size, or (1, 1, 1, 1) for none
+        particles: (3, N) float32 particle pixels (x, y, alpha) in output pixels, layer 1 first; (3, 0) for none
+        light:     (1, 4, hb, wb) float32 the light region's original pixels (+0.5) and light mask, at
+                   params[32:34] in the picture; (1, 4, 0, 0) for none
         returns (H, W, 3) uint8, contiguous
         """
         c = params[0:2]
@@ -99,26 +105,28 @@ class ParallaxWarp(torch.nn.Module):
             v = v - maps[..., 1:2] * shimmer * ripple
         if drift != 0.0:
             v = torch.cat([v[..., 0:1] - maps[..., 2:3] * drift, v[..., 1:2]], dim=-1)
+        if light.size(2) > 0:
+            x0 = int(params[32].item())
+            y0 = int(params[33].item())
+            patch = (light[:, 0:3] * (light[:, 3:4] * params[21] + 1.0)).clamp(0.5, 255.5)
+            image[:, :, y0:y0 + light.size(2), x0:x0 + light.size(3)].copy_(patch)
         g = torch.addcmul(img_o, v, img_s)
         h = g.size(1)
         if h != out_h or g.size(2) != out_w:
             g = self.upsample(g, out_h, out_w)
         out = F.grid_sample(image, g, mode='bilinear', padding_mode='border', align_corners=True)
-        if out.size(1) == 4:
-            gain = params[21]
-            out = out[:, 0:3] * (out[:, 3:4] * gain + 1.0)
-        if particles.size(2) == out_h and particles.size(3) == out_w:
-            sx1 = int(params[24].item())
-            sy1 = int(params[25].item())
-            sx2 = int(params[26].item())
-            sy2 = int(params[27].item())
-            a = torch.roll(particles[:, 0:1], shifts=[sy1, sx1], dims=[2, 3]) * params[22]
-            a = a + torch.roll(particles[:, 1:2], shifts=[sy2, sx2], dims=[2, 3]) * params[23]
-            colour = params[28:31].view(1, 3, 1, 1)
-            out = torch.lerp(out, colour, a.clamp(0.0, 1.0))
-            out = out.clamp(0.0, 255.5)
-        elif out.size(1) == 3 and image.size(1) == 4:
-            out = out.clamp(0.0, 255.5)
+        if particles.size(1) > 0:
+            n0 = int(params[31].item())
+            flat = out.view(3, out_h * out_w)
+            colour = params[28:31].view(3, 1)
+            for layer in range(2):
+                seg = particles[:, 0:n0] if layer == 0 else particles[:, n0:]
+                if seg.size(1) > 0:
+                    x = torch.remainder(seg[0].to(torch.long) + int(params[24 + 2 * layer].item()), out_w)
+                    y = torch.remainder(seg[1].to(torch.long) + int(params[25 + 2 * layer].item()), out_h)
+                    idx = y * out_w + x
+                    vals = flat.index_select(1, idx)
+                    flat.index_copy_(1, idx, torch.addcmul(vals, colour - vals, seg[2:3] * params[22 + layer]))
         # one kernel: cast (the +0.5 in the picture makes truncation round) and interleave to HWC
         return out[0].permute(1, 2, 0).to(dtype=torch.uint8, memory_format=torch.contiguous_format)
 
@@ -150,19 +158,25 @@ def self_check(scripted: torch.jit.ScriptModule) -> None:
               0.98, 0.97, 0.01, -0.01, 0.99, 0.95, 0.0, 0.0,
               float(out_w), float(out_h)]
     still = torch.tensor(camera + [0.0] * (N_PARAMS - 17))
-    moving = torch.tensor(camera + [0.01, 1.3, 30.0, 0.02, 0.1, 0.4, 0.3, 3.0, 5.0, -2.0, 1.0, 240.5, 240.5, 250.5])
-    none = torch.zeros(1, 1, 1, 1)
-    particles = torch.rand(1, 2, out_h, out_w)
-    light = torch.cat([image, torch.rand(1, 1, 40, 60)], dim=1)
+    moving = torch.tensor(camera + [0.01, 1.3, 30.0, 0.02, 0.1, 0.4, 0.3, 3.0, 5.0, -2.0, 1.0,
+                                    240.5, 240.5, 250.5, 20.0, 7.0, 5.0])
+    still = torch.tensor(camera + [0.0] * (N_PARAMS - 17 - 3) + [20.0, 7.0, 5.0])
+    no_particles = torch.zeros(3, 0)
+    no_light = torch.zeros(1, 4, 0, 0)
+    # 40 distinct pixels, 20 per layer, alpha in [0, 1]
+    cells = torch.randperm(out_w * out_h)[:40]
+    particles = torch.stack([(cells % out_w).float(), (cells // out_w).float(), torch.rand(40)])
+    light = torch.cat([image[:, :, 5:17, 7:30], torch.rand(1, 1, 12, 23)], dim=1)
     module = ParallaxWarp()
-    for args in [(still, image, depth, base, none), (moving, image, depth, base, none),
-                 (moving, light, depth, base, particles)]:
-        eager = module(*args)
-        script = scripted(*args)
+    for p, parts, lit in [(still, no_particles, no_light), (moving, no_particles, no_light),
+                          (moving, particles, light)]:
+        eager = module(p, image.clone(), depth, base, parts, lit)
+        script = scripted(p, image.clone(), depth, base, parts, lit)
         if eager.shape != (out_h, out_w, 3) or eager.dtype != torch.uint8 or not torch.equal(eager, script):
             sys.exit('self-check failed: scripted module differs from eager module')
     # no scene motion with zero amplitudes, whatever the masks and layers say
-    if not torch.equal(scripted(still, image, depth, base, none), scripted(still, light, depth, base, particles)):
+    plain = scripted(still, image.clone(), depth, base, no_particles, no_light)
+    if not torch.equal(plain, scripted(still, image.clone(), depth, base, particles, light)):
         sys.exit('self-check failed: zero scene motion changes the frame')
     coarse = torch.rand(1, h, w, 2)
     separable = ParallaxWarp().upsample(coarse, out_h, out_w)

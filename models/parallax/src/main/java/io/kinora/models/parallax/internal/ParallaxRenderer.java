@@ -105,19 +105,16 @@ final class ParallaxRenderer {
                     focus, depth.spread(), settings.parallaxStrength(), motion.maxDisplacementX(),
                     motion.maxDisplacementY());
             NDArray lattice = lattice(manager, framing);
+            float[] params = new float[WarpHelper.PARAMS];
             NDArray picture = working.picture;
-            if (motion.flickers()) {
-                // the light mask at full working resolution rides along as a 4th channel of the picture
-                NDArray light = NDImageUtils.resize(depth.map().get(":, 3:4").transpose(0, 2, 3, 1), working.width,
-                        working.height, Image.Interpolation.BILINEAR).transpose(0, 3, 1, 2);
-                picture = working.picture.concat(light, 1);
-            }
+            NDArray light = motion.flickers() ? lightPatch(manager, working, depth.map(), params)
+                    : manager.zeros(new Shape(1, 4, 0, 0));
             ParticleLayers layers = motion.particles() == SceneMotion.Particles.NONE ? null
                     : ParticleLayers.draw(motion.particles(), outW, outH, scene.seed());
-            NDArray particles = layers == null ? manager.zeros(new Shape(1, 1, 1, 1))
-                    : manager.create(layers.alpha(), new Shape(1, 2, outH, outW));
+            NDArray particles = layers == null ? manager.zeros(new Shape(3, 0))
+                    : manager.create(layers.pixels(), new Shape(3, layers.count()));
+            if (layers != null) params[WarpHelper.PART_N0] = layers.firstLayerCount();
 
-            float[] params = new float[WarpHelper.PARAMS];
             double[] img = framing.gridAffine(working.width, working.height);
             long[] ds = depth.map().getShape().getShape();
             double[] dep = framing.gridAffine((int) ds[3], (int) ds[2]);
@@ -143,7 +140,7 @@ final class ParallaxRenderer {
                 SceneMotion.apply(motion, layers, i / (double) timeline.fps(), params);
                 byte[] rgb = new byte[outW * outH * 3];
                 try (NDManager frameManager = manager.newSubManager()) {
-                    NDArray frame = warp.render(frameManager, params, picture, depth.map(), lattice, particles);
+                    NDArray frame = warp.render(frameManager, params, picture, depth.map(), lattice, particles, light);
                     ByteBuffer bytes = frame.toByteBuffer(true);
                     if (bytes.remaining() != rgb.length) {
                         throw new IllegalStateException("warp returned " + bytes.remaining() + " bytes for a "
@@ -308,6 +305,43 @@ final class ParallaxRenderer {
             }
         }
         return out;
+    }
+
+    /**
+     * The light region's patch for flicker: the bounding box of the light mask (above 2 %) in working pixels, as
+     * (1, 4, hb, wb): the picture's original pixels (a copy: the warp rewrites the picture there every frame) and
+     * the mask. Writes the patch position into {@code params}.
+     */
+    static NDArray lightPatch(NDManager manager, Working working, NDArray maps, float[] params) {
+        try (NDManager tmp = manager.newSubManager()) {
+            maps.tempAttach(tmp);
+            NDArray mask = NDImageUtils.resize(maps.get(":, 3:4").transpose(0, 2, 3, 1), working.width,
+                    working.height, Image.Interpolation.BILINEAR).transpose(0, 3, 1, 2);
+            boolean[] rows = mask.max(new int[] {3}).gt(0.02f).toBooleanArray();
+            boolean[] cols = mask.max(new int[] {2}).gt(0.02f).toBooleanArray();
+            int y0 = first(rows);
+            int x0 = first(cols);
+            if (y0 < 0 || x0 < 0) return manager.zeros(new Shape(1, 4, 0, 0));
+            int y1 = last(rows) + 1;
+            int x1 = last(cols) + 1;
+            String box = ":, :, " + y0 + ":" + y1 + ", " + x0 + ":" + x1;
+            working.picture.tempAttach(tmp);
+            NDArray patch = working.picture.get(box).concat(mask.get(box), 1);
+            patch.attach(manager);
+            params[WarpHelper.LIGHT_X0] = x0;
+            params[WarpHelper.LIGHT_Y0] = y0;
+            return patch;
+        }
+    }
+
+    private static int first(boolean[] b) {
+        for (int i = 0; i < b.length; i++) if (b[i]) return i;
+        return -1;
+    }
+
+    private static int last(boolean[] b) {
+        for (int i = b.length - 1; i >= 0; i--) if (b[i]) return i;
+        return -1;
     }
 
     /** (1, h, w, 2) output units (x, y) on a lattice whose corners are the corner pixels' centres. */

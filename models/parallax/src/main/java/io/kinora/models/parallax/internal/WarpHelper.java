@@ -49,7 +49,10 @@ final class WarpHelper implements AutoCloseable {
     static final int PART_X2 = 26;
     static final int PART_Y2 = 27;
     static final int PART_RGB = 28;
-    static final int PARAMS = 31;
+    static final int PART_N0 = 31;
+    static final int LIGHT_X0 = 32;
+    static final int LIGHT_Y0 = 33;
+    static final int PARAMS = 34;
 
     private final Model model;
     private final Block block;
@@ -101,17 +104,18 @@ final class WarpHelper implements AutoCloseable {
      * Renders one frame: returns a (H, W, 3) uint8 array owned by {@code frameManager}.
      *
      * @param params {@link #PARAMS} floats, see the constants
-     * @param image     (1, 3, Hi, Wi) float32, pixel value + 0.5; a 4th channel is the light mask for flicker
+     * @param image     (1, 3, Hi, Wi) float32, pixel value + 0.5; its light patch is rewritten in place (flicker)
      * @param maps      (1, 4, Hd, Wd) float32 nearness and the water, sky and light masks
      * @param base      (1, h, w, 2) float32 output-unit lattice
-     * @param particles (1, 2, H, W) float32 particle alpha layers at the output size, or (1, 1, 1, 1) for none
+     * @param particles (3, N) float32 particle pixels (x, y, alpha), layer 1 first, or (3, 0) for none
+     * @param light     (1, 4, hb, wb) float32 original pixels and mask of the light patch, or (1, 4, 0, 0)
      */
     NDArray render(NDManager frameManager, float[] params, NDArray image, NDArray maps, NDArray base,
-                   NDArray particles) {
+                   NDArray particles, NDArray light) {
         // params first: DJL attaches the outputs to the manager of the first input, i.e. the per-frame manager
         NDArray p = frameManager.create(params);
         NDList out = block.forward(new ParameterStore(frameManager, false),
-                new NDList(p, image, maps, base, particles), false);
+                new NDList(p, image, maps, base, particles, light), false);
         return out.singletonOrThrow();
     }
 

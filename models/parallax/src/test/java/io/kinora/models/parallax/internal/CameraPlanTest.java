@@ -96,4 +96,44 @@ class CameraPlanTest {
         }
         assertTrue(focus.used());
     }
+
+    @Test
+    void arcSlidesNearAndFarOppositeWaysAroundAStillSubject() {
+        Framing f = Framing.cover(1600, 1200, 1280, 720);
+        CameraPlan left = CameraPlan.plan(CameraMove.ARC_LEFT, 1, true, 60, f, NO_FOCUS, 0.5, 1);
+        CameraPlan right = CameraPlan.plan(CameraMove.ARC_RIGHT, 1, true, 60, f, NO_FOCUS, 0.5, 1);
+        assertEquals(0, left.pose(0).tx(), 1e-12);
+        assertTrue(left.pose(59).tx() < -0.2 && right.pose(59).tx() > 0.2, "arc parallax " + left.pose(59).tx());
+        assertEquals(0, left.pose(59).cx(), 1e-12, "an orbit keeps the subject in place");
+    }
+
+    @Test
+    void dollyZoomHoldsTheFramingAndGrowsTheAxialParallax() {
+        Framing f = Framing.cover(1600, 1200, 1280, 720);
+        CameraPlan p = CameraPlan.plan(CameraMove.DOLLY_ZOOM, 1, true, 60, f, NO_FOCUS, 0.3, 1);
+        assertEquals(0, p.pose(0).dolly(), 1e-12);
+        assertEquals(CameraPlan.DOLLY_ZOOM, p.pose(59).dolly(), 1e-9);
+        assertTrue(p.pose(59).zoom() < 1.15, "a dolly zoom does not push in: " + p.pose(59).zoom());
+    }
+
+    @Test
+    void handheldDriftIsSeededGentleAndStartsAtRest() {
+        Framing f = Framing.cover(1600, 1200, 1280, 720);
+        CameraPlan a = CameraPlan.plan(CameraMove.HANDHELD, 1, true, 240, 24, 5, f, FocusTrack.none(240, "none"), 0.5, 1, 0, 0);
+        CameraPlan b = CameraPlan.plan(CameraMove.HANDHELD, 1, true, 240, 24, 5, f, FocusTrack.none(240, "none"), 0.5, 1, 0, 0);
+        CameraPlan c = CameraPlan.plan(CameraMove.HANDHELD, 1, true, 240, 24, 6, f, FocusTrack.none(240, "none"), 0.5, 1, 0, 0);
+        assertEquals(0, a.pose(0).cx(), 1e-12);
+        assertEquals(1 + CameraPlan.OVERSCAN, a.pose(0).zoom(), 1e-9);
+        double moved = 0;
+        boolean differs = false;
+        for (int i = 1; i < 240; i++) {
+            assertEquals(a.pose(i), b.pose(i));
+            differs |= a.pose(i).cx() != c.pose(i).cx();
+            moved = Math.max(moved, Math.abs(a.pose(i).cx()));
+            // never a jerk: under 0.1 % of the frame width per frame
+            assertTrue(Math.abs(a.pose(i).cx() - a.pose(i - 1).cx()) < 0.002, "frame " + i);
+        }
+        assertTrue(differs, "the seed does not change the drift");
+        assertTrue(moved > 0.004 && moved <= CameraPlan.HANDHELD, "drift " + moved);
+    }
 }

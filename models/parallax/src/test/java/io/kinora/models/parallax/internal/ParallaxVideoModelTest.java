@@ -79,7 +79,8 @@ class ParallaxVideoModelTest {
 
     /** Every move that starts at rest starts on the fitted input; pull-out ends on it. */
     @ParameterizedTest
-    @EnumSource(value = CameraMove.class, names = {"STATIC", "PUSH_IN", "PULL_OUT", "PAN_LEFT", "PAN_RIGHT", "TILT_UP", "TILT_DOWN"})
+    @EnumSource(value = CameraMove.class, names = {"STATIC", "PUSH_IN", "PULL_OUT", "PAN_LEFT", "PAN_RIGHT", "TILT_UP", "TILT_DOWN",
+            "ARC_LEFT", "ARC_RIGHT", "DOLLY_ZOOM", "CRANE_UP", "CRANE_DOWN", "HANDHELD"})
     void restFrameMatchesTheFittedInput(CameraMove move) {
         for (int[] size : new int[][] {{900, 700}, {600, 900}, {1280, 540}}) {
             RgbImage img = TestScenes.smooth(size[0], size[1]);
@@ -93,7 +94,8 @@ class ParallaxVideoModelTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = CameraMove.class, names = {"PUSH_IN", "PULL_OUT", "PAN_LEFT", "PAN_RIGHT", "TILT_UP", "TILT_DOWN"})
+    @EnumSource(value = CameraMove.class, names = {"PUSH_IN", "PULL_OUT", "PAN_LEFT", "PAN_RIGHT", "TILT_UP", "TILT_DOWN",
+            "ARC_LEFT", "ARC_RIGHT", "DOLLY_ZOOM", "CRANE_UP", "CRANE_DOWN", "HANDHELD"})
     void noFrameHasAConstantColourBandAtItsEdges(CameraMove move) {
         // Strongest settings: intensity 1, double parallax and double focus, speakers in opposite corners.
         ParallaxVideoModel strong = Models.create(new ParallaxRenderer.Settings(2, 2, 2));

@@ -30,6 +30,16 @@ class PromptCameraTest {
         "镜头拉远，展现整个城市 | pull-out | pull-out: prompt says '拉远'",
         "Two people chat in a cafe | push-in | push-in: default (the prompt names no camera move)",
         "A panorama of the coast | push-in | push-in: default (the prompt names no camera move)",
+        "Slowly orbit around the perfume bottle | arc-right | arc-right: prompt says 'orbit' (no direction given: orbit to the right)",
+        "Orbit left around the car | arc-left | arc-left: prompt says 'orbit left'",
+        "Arc to the right around the chef | arc-right | arc-right: prompt says 'arc to the right'",
+        "Crane up over the rooftops | crane-up | crane-up: prompt says 'crane up'",
+        "Boom down to the table | crane-down | crane-down: prompt says 'boom down'",
+        "Handheld shot of a busy market | handheld | handheld: prompt says 'handheld'",
+        "A dolly zoom on his face | dolly-zoom | dolly-zoom: prompt says 'dolly zoom'",
+        "Tilt up to the sky, the sun rising | tilt-up | tilt-up: prompt says 'tilt up'",
+        "手持镜头，街头小吃 | handheld | handheld: prompt says '手持'",
+        "镜头环绕花瓶 | arc-right | arc-right: prompt says '环绕' (no direction given: orbit to the right)",
     })
     void autoFollowsThePrompt(String prompt, String move, String reason) {
         PromptCamera.Choice c = PromptCamera.choose(CameraSpec.DEFAULT, prompt);

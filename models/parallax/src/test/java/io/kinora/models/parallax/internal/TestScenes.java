@@ -83,8 +83,47 @@ final class TestScenes {
 
     static SceneSpec scene(String prompt, CameraMove move, double intensity, boolean easing,
                            List<CharacterSpec> characters) {
+        return scene(prompt, move, intensity, easing, characters, 42L);
+    }
+
+    static SceneSpec scene(String prompt, CameraMove move, double intensity, boolean easing,
+                           List<CharacterSpec> characters, long seed) {
         return new SceneSpec(null, prompt, null, 24, null, List.of(Aspect.LANDSCAPE),
-                new CameraSpec(move, intensity, easing), characters, null, null, null, "en", null, 42L);
+                new CameraSpec(move, intensity, easing), characters, null, null, null, "en", null, seed);
+    }
+
+    /**
+     * A lake under a sky: the upper 45 % a smooth bright blue sky with soft clouds, the lower part dark blue
+     * water with horizontal ripples (the texture runs along the rows), a dark shore line between them.
+     */
+    static RgbImage lake(int w, int h) {
+        byte[] rgb = new byte[w * h * 3];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                double fx = x / (double) w;
+                double fy = y / (double) h;
+                double r;
+                double g;
+                double b;
+                if (fy < 0.45) {
+                    double cloud = Math.max(0, Math.sin(fx * 7 + 1.3) * Math.sin(fy * 9 + 0.4)) * 50;
+                    r = 120 + 60 * fy + cloud;
+                    g = 170 + 40 * fy + cloud;
+                    b = 235 + cloud * 0.3;
+                } else if (fy < 0.5) {
+                    r = 50 + 20 * Math.sin(fx * 40);
+                    g = 70 + 15 * Math.sin(fx * 33);
+                    b = 40;
+                } else {
+                    double ripple = Math.sin(y * 0.9) * (1 + 0.3 * Math.sin(fx * 6)) + 0.5 * Math.sin(y * 0.37 + fx * 2);
+                    r = 30 + 22 * ripple;
+                    g = 75 + 25 * ripple;
+                    b = 125 + 30 * ripple;
+                }
+                put(rgb, w, x, y, r, g, b);
+            }
+        }
+        return new RgbImage(w, h, rgb);
     }
 
     /** A timeline of {@code frames} frames at {@code fps} with the given shots (or one wide shot). */
@@ -105,8 +144,13 @@ final class TestScenes {
 
     static Frames render(ParallaxVideoModel model, SceneSpec scene, Timeline timeline, RgbImage image, int w, int h,
                          ProgressListener progress, Cancellation cancellation) {
+        return render(model, scene, timeline, image, Aspect.LANDSCAPE, w, h, progress, cancellation);
+    }
+
+    static Frames render(ParallaxVideoModel model, SceneSpec scene, Timeline timeline, RgbImage image, Aspect aspect,
+                         int w, int h, ProgressListener progress, Cancellation cancellation) {
         Frames out = new Frames();
-        out.report = model.render(new RenderRequest(scene, timeline, image, Aspect.LANDSCAPE, w, h, progress, cancellation),
+        out.report = model.render(new RenderRequest(scene, timeline, image, aspect, w, h, progress, cancellation),
                 (i, frame) -> {
                     if (i != out.frames.size()) throw new AssertionError("frame " + i + " out of order");
                     out.frames.add(frame);
