@@ -13,12 +13,16 @@ import io.kinora.provenance.internal.bmff.Mp4Inspection;
 import io.kinora.provenance.internal.bmff.Mp4Inspector;
 import io.kinora.provenance.internal.c2pa.C2paReport;
 import io.kinora.provenance.internal.c2pa.C2paSigner;
+import io.kinora.provenance.internal.c2pa.C2paValidator;
+import io.kinora.provenance.internal.c2pa.ManifestSigner;
+import io.kinora.provenance.internal.c2pa.SigningSetup;
 import io.kinora.provenance.internal.c2pa.UnsignedC2pa;
 import io.kinora.provenance.internal.visible.Corner;
 import io.kinora.provenance.internal.visible.LabelFonts;
 import io.kinora.provenance.internal.visible.VisibleLabeler;
 import io.kinora.provenance.internal.watermark.NoWatermark;
 import io.kinora.provenance.internal.watermark.Watermarker;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.metatype.annotations.Designate;
@@ -64,6 +68,7 @@ public final class ProvenanceServiceImpl implements ProvenanceService {
     private final LabelFonts fonts;
     private final C2paSigner signer;
     private final Watermarker watermarker;
+    private final Supplier<C2paValidator> validator;
     private final Map<String, Applied> applied = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
         private static final long serialVersionUID = 1L;
 
@@ -72,11 +77,30 @@ public final class ProvenanceServiceImpl implements ProvenanceService {
     });
 
     @Activate
-    public ProvenanceServiceImpl(ProvenanceConfig config) {
-        this(config, LabelFonts::systemFonts, new UnsignedC2pa(), new NoWatermark());
+    public ProvenanceServiceImpl(ProvenanceConfig config, BundleContext context) {
+        this(config, LabelFonts::systemFonts, setup(config, context), context == null ? "dev" : context.getBundle().getVersion().toString(),
+                new NoWatermark());
+    }
+
+    private ProvenanceServiceImpl(ProvenanceConfig config, Supplier<List<Font>> installedFonts, SigningSetup keys, String version, Watermarker watermarker) {
+        this(config, installedFonts, config.c2paEnabled()
+                        ? new ManifestSigner(keys::identity, config.timeStampUrl(), digitalSourceType(config), version, keys::validator)
+                        : new UnsignedC2pa("C2PA signing is switched off (c2paEnabled=false in configuration " + PID + ")"),
+                watermarker, keys::validator);
+    }
+
+    /** For tests: signing through the local CA in {@code localCa}. */
+    ProvenanceServiceImpl(ProvenanceConfig config, Supplier<List<Font>> installedFonts, Path localCa, Watermarker watermarker) {
+        this(config, installedFonts, SigningSetup.resolve(config.signingKeystore(), config._signingKeystorePassword(), config.signingKeyAlias(),
+                localCa, config.producer(), config.trustAnchors()), "test", watermarker);
     }
 
     ProvenanceServiceImpl(ProvenanceConfig config, Supplier<List<Font>> installedFonts, C2paSigner signer, Watermarker watermarker) {
+        this(config, installedFonts, signer, watermarker, () -> new C2paValidator(List.of()));
+    }
+
+    ProvenanceServiceImpl(ProvenanceConfig config, Supplier<List<Font>> installedFonts, C2paSigner signer, Watermarker watermarker,
+                          Supplier<C2paValidator> validator) {
         Map<String, LabelPolicy> p = new LinkedHashMap<>();
         for (LabelPolicy lp : List.of(LabelPolicy.cn(config.cnPersistentLabel()), LabelPolicy.eu(), LabelPolicy.none())) p.put(lp.id(), lp);
         this.policies = Collections.unmodifiableMap(p);
@@ -102,6 +126,7 @@ public final class ProvenanceServiceImpl implements ProvenanceService {
         this.fonts = new LabelFonts(fontFile == null || fontFile.isBlank() ? null : Path.of(fontFile.trim()), installedFonts);
         this.signer = signer;
         this.watermarker = watermarker;
+        this.validator = validator;
         if (!policies.containsKey(defaultPolicy)) {
             LOG.error("Default label policy '{}' in configuration {} is unknown (known: {}); scenes without a policy will fail",
                     config.defaultPolicy(), PID, String.join(", ", policies.keySet()));
@@ -210,11 +235,11 @@ public final class ProvenanceServiceImpl implements ProvenanceService {
         Mp4Inspection in = inspect(file);
         List<LayerStatus> layers = new ArrayList<>();
         layers.add(new LayerStatus(Layers.VISIBLE, false, "not machine-checked: the visible label lives in the pixels and reading it back"
-                + " needs a video decoder and text detection, which this bundle does not have yet"));
+                + " needs a video decoder and text detection, which this bundle does not have yet", LayerStatus.State.UNCHECKED, null));
         layers.add(new LayerStatus(Layers.AUDIO, false, "not machine-checked: detecting the rhythm cue needs an audio decoder, which this"
-                + " bundle does not have yet"));
+                + " bundle does not have yet", LayerStatus.State.UNCHECKED, null));
         layers.add(implicitFound(in));
-        layers.add(C2paReport.of(in));
+        layers.add(C2paReport.of(validator.get().validate(file)));
         layers.add(watermarker.detect(file));
         return List.copyOf(layers);
     }
@@ -278,18 +303,56 @@ public final class ProvenanceServiceImpl implements ProvenanceService {
         List<MetadataEntry> aigc = aigcEntries(in);
         if (aigc.isEmpty()) return new LayerStatus(Layers.IMPLICIT, false, "no AIGC metadata key in moov/udta/meta or moov/meta");
         List<String> parts = new ArrayList<>();
+        Map<String, String> facts = new LinkedHashMap<>();
         boolean ok = false;
+        boolean broken = false;
         for (MetadataEntry e : aigc) {
             try {
-                parts.add(describe(e, AigcLabel.parse(e.value())));
+                AigcLabel l = AigcLabel.parse(e.value());
+                parts.add(describe(e, l));
+                if (!ok) {
+                    facts.put("key", e.key());
+                    facts.put("location", e.location());
+                    facts.put("Label", l.label());
+                    facts.put("ContentProducer", l.contentProducer());
+                    facts.put("ProduceID", l.produceId());
+                    facts.put("ContentPropagator", l.contentPropagator());
+                    facts.put("PropagateID", l.propagateId());
+                }
                 ok = true;
             } catch (IllegalArgumentException ex) {
+                broken = true;
                 parts.add(e.key() + " in " + e.location() + " is not a GB 45438 label: " + ex.getMessage());
             }
         }
         String detail = String.join("; ", parts);
-        if (aigc.size() > 1) detail += "; " + aigc.size() + " copies, GB 45438-2025 §6.1 c) allows one";
-        return new LayerStatus(Layers.IMPLICIT, ok, detail);
+        if (aigc.size() > 1) {
+            detail += "; " + aigc.size() + " copies, GB 45438-2025 §6.1 c) allows one";
+            broken = true;
+        }
+        facts.put("copies", String.valueOf(aigc.size()));
+        return new LayerStatus(Layers.IMPLICIT, ok, detail, broken ? LayerStatus.State.INVALID : LayerStatus.State.VALID, facts);
+    }
+
+    private static SigningSetup setup(ProvenanceConfig config, BundleContext context) {
+        Path dir = null;
+        String configured = config.localCaDirectory();
+        if (configured != null && !configured.isBlank()) {
+            dir = Path.of(configured.trim());
+        } else if (context != null) {
+            String work = context.getProperty("kinora.work");
+            if (work != null && !work.isBlank()) dir = Path.of(work, "provenance", "local-ca");
+            else if (context.getDataFile("local-ca") != null) dir = context.getDataFile("local-ca").toPath();
+        }
+        return SigningSetup.resolve(config.signingKeystore(), config._signingKeystorePassword(), config.signingKeyAlias(), dir, config.producer(),
+                config.trustAnchors());
+    }
+
+    private static String digitalSourceType(ProvenanceConfig config) {
+        String t = config.digitalSourceType();
+        if (ManifestSigner.TRAINED.equals(t) || ManifestSigner.COMPOSITE.equals(t)) return t;
+        LOG.warn("digitalSourceType '{}' in configuration {} is not an IPTC AI source type Kinora knows; using {}", t, PID, ManifestSigner.TRAINED);
+        return ManifestSigner.TRAINED;
     }
 
     /** Items whose key contains {@code AIGC}, as GB 45438 Annex E names the extension field. */

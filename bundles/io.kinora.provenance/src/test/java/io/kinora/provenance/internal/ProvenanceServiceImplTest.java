@@ -35,6 +35,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class ProvenanceServiceImplTest {
     @TempDir
     Path dir;
+    /** The local CA the services below sign with (one per test class, as one per installation). */
+    @TempDir
+    static Path caDir;
 
     static ProvenanceRequest request(String contentId, String policy, String language) {
         SceneSpec scene = new SceneSpec(null, "a lighthouse at dusk", 3.0, 24, Resolution.P720, List.of(Aspect.LANDSCAPE), null, null, null,
@@ -44,7 +47,7 @@ class ProvenanceServiceImplTest {
     }
 
     static ProvenanceServiceImpl service(Map<String, Object> config) {
-        return new ProvenanceServiceImpl(TestConfig.of(config));
+        return new ProvenanceServiceImpl(TestConfig.of(config), LabelFonts::systemFonts, caDir.resolve("ca"), new NoWatermark());
     }
 
     /** A service that sees only fonts without CJK glyphs, as on a machine without fonts-noto-cjk. */
@@ -184,10 +187,19 @@ class ProvenanceServiceImplTest {
         LayerStatus imp = layer(sealed, "implicit-label");
         assertTrue(imp.present());
         assertTrue(imp.detail().contains("ContentProducer Kinora") && imp.detail().contains("ProduceID c-7"), imp.detail());
-        assertEquals(new LayerStatus("c2pa", false, "not yet signed: C2PA signing not implemented"), layer(sealed, "c2pa"));
+        LayerStatus c2pa = layer(sealed, "c2pa");
+        assertEquals(LayerStatus.State.VALID, c2pa.state(), c2pa.detail());
+        assertTrue(c2pa.detail().startsWith("signed urn:c2pa:") && c2pa.detail().contains("NOT a publicly trusted identity"), c2pa.detail());
+        assertEquals("true", c2pa.facts().get("localCa"));
         assertFalse(layer(sealed, "watermark").present());
+        LayerStatus verified = layer(s.verify(file), "c2pa");
+        assertEquals(LayerStatus.State.VALID, verified.state(), verified.detail());
+        assertEquals("true", verified.facts().get("trusted"), verified.detail());
+        // The file is signed now: sealing it again is refused rather than stacking manifests.
+        StageException again = assertThrows(StageException.class, () -> s.seal(file, r));
+        assertTrue(again.getMessage().contains("already carries a C2PA box"), again.getMessage());
         // The applied record is used once: a second seal cannot claim frames it did not see.
-        assertFalse(layer(s.seal(file, r), "visible-label").present());
+        assertFalse(layer(s.seal(mp4("again.mp4", s.implicitMetadata(r)), r), "visible-label").present());
     }
 
     @Test
@@ -232,7 +244,11 @@ class ProvenanceServiceImplTest {
         LayerStatus imp = layer(v, "implicit-label");
         assertTrue(imp.present());
         assertTrue(imp.detail().contains("AIGC in moov/udta/meta: Label 1 (AI-generated), ContentProducer Kinora, ProduceID c-11"), imp.detail());
-        assertEquals(new LayerStatus("c2pa", false, "no manifest"), layer(v, "c2pa"));
+        assertEquals(new LayerStatus("c2pa", false, "no C2PA manifest"), layer(v, "c2pa"));
+        assertEquals(LayerStatus.State.VALID, imp.state());
+        assertEquals("c-11", imp.facts().get("ProduceID"));
+        assertEquals("Kinora", imp.facts().get("ContentProducer"));
+        assertEquals(LayerStatus.State.UNCHECKED, layer(v, "visible-label").state());
         assertEquals(new LayerStatus("watermark", false, "no detector yet"), layer(v, "watermark"));
 
         Path signed = dir.resolve("signed.mp4");
@@ -240,7 +256,8 @@ class ProvenanceServiceImplTest {
         List<LayerStatus> v2 = s.verify(signed);
         LayerStatus c = layer(v2, "c2pa");
         assertTrue(c.present());
-        assertTrue(c.detail().contains("purpose manifest") && c.detail().contains("not validated"), c.detail());
+        assertEquals(LayerStatus.State.INVALID, c.state());
+        assertTrue(c.detail().startsWith("INVALID manifest: manifest.malformed"), c.detail());
         assertFalse(layer(v2, "implicit-label").present());
         assertEquals("no AIGC metadata key in moov/udta/meta or moov/meta", layer(v2, "implicit-label").detail());
     }

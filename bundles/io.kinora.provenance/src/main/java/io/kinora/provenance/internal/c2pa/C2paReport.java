@@ -1,29 +1,43 @@
 package io.kinora.provenance.internal.c2pa;
 
 import io.kinora.api.provenance.LayerStatus;
+import io.kinora.provenance.internal.Json;
 import io.kinora.provenance.internal.Layers;
-import io.kinora.provenance.internal.bmff.C2paBox;
-import io.kinora.provenance.internal.bmff.Mp4Inspection;
 
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
-/** The {@code c2pa} layer of {@code verify}: whether a C2PA manifest box is there; the manifest is not validated yet. */
+/** The {@code c2pa} layer of {@code verify}, from a {@link C2paValidation}. */
 public final class C2paReport {
     private C2paReport() {
     }
 
-    public static LayerStatus of(Mp4Inspection in) {
-        if (in.c2pa().isEmpty()) return new LayerStatus(Layers.C2PA, false, "no manifest");
-        List<String> parts = new ArrayList<>();
-        for (C2paBox b : in.c2pa()) {
-            String s = "uuid box at offset " + b.offset() + " (" + b.size() + " bytes, purpose " + b.purpose() + ")";
-            if (!b.jumbf() && !"merkle".equals(b.purpose())) s += " without a JUMBF manifest store";
-            if (!b.beforeMedia() && !"update".equals(b.purpose())) s += " placed after moov/mdat, against C2PA §A.5.3";
-            parts.add(s);
+    public static LayerStatus of(C2paValidation v) {
+        if (v.state() == C2paValidation.State.ABSENT) return new LayerStatus(Layers.C2PA, false, "no C2PA manifest");
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("valid", String.valueOf(v.state() == C2paValidation.State.VALID));
+        facts.put("trusted", String.valueOf(v.trusted()));
+        facts.put("trust", v.trust());
+        facts.putAll(v.facts());
+        facts.put("actions", json(v.actions()));
+        facts.put("ingredients", json(v.ingredients()));
+        if (!v.failures().isEmpty()) facts.put("failures", "[" + v.failures().stream().map(Json::quote).collect(Collectors.joining(",")) + "]");
+        String what = v.actions().stream().map(a -> a.get("action") + (a.containsKey("digitalSourceType")
+                ? " (" + a.get("digitalSourceType").substring(a.get("digitalSourceType").lastIndexOf('/') + 1) + ")" : "")).collect(Collectors.joining(", "));
+        String ingredients = v.ingredients().stream().map(i -> i.get("title") + " [" + i.get("relationship") + "]").collect(Collectors.joining(", "));
+        if (v.state() == C2paValidation.State.INVALID) {
+            return new LayerStatus(Layers.C2PA, true, "INVALID manifest: " + String.join("; ", v.failures()), LayerStatus.State.INVALID, facts);
         }
-        boolean store = in.c2pa().stream().anyMatch(C2paBox::jumbf);
-        return new LayerStatus(Layers.C2PA, store, "C2PA manifest store " + (store ? "found: " : "box found but unreadable: ")
-                + String.join("; ", parts) + "; signature and hard binding not validated (C2PA validation not implemented yet)");
+        String detail = "valid manifest " + v.facts().getOrDefault("manifest", "") + " signed by " + v.signer() + " (" + v.facts().getOrDefault("alg", "?")
+                + "); " + v.trust() + "; actions: " + (what.isEmpty() ? "none" : what) + "; ingredients: " + (ingredients.isEmpty() ? "none" : ingredients)
+                + (v.facts().containsKey("timeStamp") ? "; time stamp: " + v.facts().get("timeStamp") : "; no time stamp");
+        return new LayerStatus(Layers.C2PA, true, detail, LayerStatus.State.VALID, facts);
+    }
+
+    static String json(List<Map<String, String>> items) {
+        return items.stream().map(m -> m.entrySet().stream().map(e -> Json.quote(e.getKey()) + ":" + Json.quote(e.getValue()))
+                .collect(Collectors.joining(",", "{", "}"))).collect(Collectors.joining(",", "[", "]"));
     }
 }
