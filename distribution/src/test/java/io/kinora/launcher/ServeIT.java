@@ -64,9 +64,28 @@ class ServeIT {
             HttpResponse<String> ok = http.send(withAuth(bundles, "admin", password), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, ok.statusCode());
             assertTrue(ok.body().matches("(?s).*all \\d+ bundles active.*"), ok.body().substring(0, Math.min(300, ok.body().length())));
-            for (String bsn : List.of("io.kinora.jobs", "io.kinora.engine", "org.apache.felix.webconsole", "org.apache.felix.http.jetty12")) {
+            for (String bsn : List.of("io.kinora.jobs", "io.kinora.engine", "org.apache.felix.webconsole", "org.apache.felix.http.jetty12",
+                    "io.kinora.rest", "io.kinora.webconsole")) {
                 assertTrue(ok.body().contains("\"symbolicName\":\"" + bsn + "\""), bsn + " is listed");
             }
+            // Kinora's console pages render inside the console frame and serve their data
+            for (String page : List.of("kinora-jobs", "kinora-voices", "kinora-models", "kinora-provenance")) {
+                URI uri = URI.create("http://127.0.0.1:" + port + "/system/console/" + page);
+                HttpResponse<String> html = http.send(withAuth(uri, "admin", password), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, html.statusCode(), page);
+                assertTrue(html.body().contains("<title>Apache Felix Web Console - Kinora"), page + " is framed by the console");
+                assertEquals(401, http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+                HttpResponse<String> data = http.send(withAuth(URI.create(uri + "/data.json"), "admin", password), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, data.statusCode(), page + "/data.json");
+                assertTrue(data.body().startsWith("{"), data.body());
+            }
+            HttpResponse<String> voicesJson = http.send(withAuth(URI.create("http://127.0.0.1:" + port + "/system/console/kinora-voices/data.json"), "admin", password),
+                    HttpResponse.BodyHandlers.ofString());
+            assertTrue(voicesJson.body().contains("\"kevin\""), voicesJson.body());
+            HttpResponse<String> inventory = http.send(withAuth(URI.create("http://127.0.0.1:" + port + "/system/console/status-kinora.json"), "admin", password),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, inventory.statusCode());
+            assertTrue(inventory.body().contains("\"jobCounts\""), inventory.body());
         } finally {
             p.destroy();
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "serve stops on SIGTERM");
