@@ -115,9 +115,18 @@ public final class VoiceServiceImpl implements VoiceService {
         }
         List<VoiceInfo> requested = new ArrayList<>();
         List<CharacterSpec> open = new ArrayList<>();
+        List<CharacterSpec> byTraits = new ArrayList<>();
         for (CharacterSpec c : characters) {
             if (c.voice() == null || c.voice().isBlank()) {
                 open.add(c);
+                continue;
+            }
+            if (VoiceTraits.isTraits(c.voice())) {
+                if (VoiceTraits.words(c.voice()).isEmpty()) {
+                    throw new StageException("character " + describe(c) + " asks for voice '" + c.voice()
+                            + "' but names no traits (e.g. 'traits:older man, calm')");
+                }
+                byTraits.add(c);
                 continue;
             }
             Owner owner = owners.get(c.voice().trim());
@@ -132,14 +141,25 @@ public final class VoiceServiceImpl implements VoiceService {
             }
             requested.add(owner.voice);
         }
-        if (!open.isEmpty() && candidates.isEmpty()) {
+        if ((!open.isEmpty() || !byTraits.isEmpty()) && candidates.isEmpty()) {
+            CharacterSpec first = open.isEmpty() ? byTraits.get(0) : open.get(0);
             throw new StageException("no voice in the catalogue speaks language '" + lang + "', so character "
-                    + describe(open.get(0)) + " cannot be given one; " + available(candidates, lang, owners));
+                    + describe(first) + " cannot be given one; " + available(candidates, lang, owners));
+        }
+        Map<String, String> traitVoices = new java.util.HashMap<>();
+        java.util.Set<String> inScene = new java.util.HashSet<>();
+        requested.forEach(v -> inScene.add(v.id()));
+        for (CharacterSpec c : byTraits) {
+            VoiceInfo v = VoiceTraits.best(c.voice(), candidates, inScene);
+            traitVoices.put(c.id(), v.id());
+            inScene.add(v.id());
+            requested.add(v);
         }
         List<String> chosen = open.isEmpty() ? List.of() : VoiceCasting.choose(candidates, requested, open.size());
         int next = 0;
         for (CharacterSpec c : characters) {
-            String voice = c.voice() == null || c.voice().isBlank() ? chosen.get(next++) : c.voice().trim();
+            String voice = c.voice() == null || c.voice().isBlank() ? chosen.get(next++)
+                    : traitVoices.getOrDefault(c.id(), c.voice().trim());
             cast.put(c.id(), voice);
         }
         LOG.debug("Cast for {}: {}", lang, cast);

@@ -24,6 +24,12 @@ final class FreeTtsProfile {
         this.wordsPerMinute = wordsPerMinute;
     }
 
+    /** This voice with its pitch (baseline and range) and rate scaled, for a marked-up stretch of a line. */
+    FreeTtsProfile scaled(double pitchFactor, double rateFactor) {
+        return new FreeTtsProfile(info, (float) (pitchHz * pitchFactor), (float) (pitchRangeHz * pitchFactor),
+                (float) (wordsPerMinute * rateFactor));
+    }
+
     static FreeTtsProfile of(String id, String description, String gender, String age, String preview,
                              float pitchHz, float pitchRangeHz, float wordsPerMinute) {
         return new FreeTtsProfile(new VoiceInfo(id, FreeTtsVoiceEngine.ENGINE_ID, description, gender, age,

@@ -8,6 +8,7 @@ import io.kinora.api.voice.VoiceEngine;
 import io.kinora.api.voice.VoiceInfo;
 import io.kinora.voice.internal.LineWords;
 import io.kinora.voice.internal.SpeechTrimmer;
+import io.kinora.voice.internal.markup.SpeechMarkup;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -109,27 +110,85 @@ public final class FreeTtsVoiceEngine implements VoiceEngine {
         if (request.text() == null || request.text().isBlank()) {
             throw new StageException("nothing to speak for voice '" + profile.info.id() + "': the text is empty");
         }
-        List<String> words = LineWords.split(request.text());
+        SpeechMarkup markup = SpeechMarkup.parse(request.text());
+        if (markup.plainText().isBlank()) {
+            throw new StageException("nothing to speak for voice '" + profile.info.id() + "': the line holds only markup");
+        }
+        long started = System.nanoTime();
+        List<WordTiming> timings = new ArrayList<>();
+        float[] samples;
+        if (!markup.expressive()) {
+            Rendered r = render(markup.plainText(), profile);
+            samples = r.samples;
+            timings.addAll(r.words);
+        } else {
+            // one FreeTTS utterance per marked-up stretch, each in its own prosody, joined with the pauses
+            List<float[]> parts = new ArrayList<>();
+            double offset = 0;
+            int rate = FreeTtsSynthesizer.SAMPLE_RATE;
+            for (SpeechMarkup.Item item : markup.items()) {
+                if (item instanceof SpeechMarkup.Pause pause) {
+                    float[] silence = new float[(int) Math.round(pause.seconds() * rate)];
+                    parts.add(silence);
+                    offset += silence.length / (double) rate;
+                    continue;
+                }
+                SpeechMarkup.Text text = (SpeechMarkup.Text) item;
+                if (LineWords.split(text.text()).isEmpty()) continue;
+                SpeechMarkup.Style st = text.style();
+                double pitch = st.pitch() * (st.emphasis() > 0 ? 1.08 : 1);
+                double speed = st.rate() * (st.emphasis() > 0 ? 0.92 : 1);
+                double gainDb = st.volumeDb();
+                if (st.quality() == SpeechMarkup.Quality.SHOUT) {
+                    pitch *= 1.15;
+                    speed *= 1.1;
+                    gainDb += 6;
+                } else if (st.quality() == SpeechMarkup.Quality.WHISPER) {
+                    speed *= 0.9;
+                    gainDb -= 10; // FreeTTS's diphones cannot whisper: a whisper is spoken soft and slower
+                }
+                Rendered r = render(text.text(), profile.scaled(pitch, speed));
+                float gain = (float) Math.pow(10, gainDb / 20);
+                for (int i = 0; i < r.samples.length; i++) {
+                    r.samples[i] = Math.max(-1f, Math.min(1f, r.samples[i] * gain));
+                }
+                for (WordTiming w : r.words) timings.add(w.shift(offset));
+                parts.add(r.samples);
+                offset += r.samples.length / (double) rate;
+            }
+            int n = parts.stream().mapToInt(a -> a.length).sum();
+            samples = new float[n];
+            int at = 0;
+            for (float[] a : parts) {
+                System.arraycopy(a, 0, samples, at, a.length);
+                at += a.length;
+            }
+        }
+        Speech speech = SpeechTrimmer.trim(profile.info.id(), samples, FreeTtsSynthesizer.SAMPLE_RATE, timings);
+        if (LOG.isDebugEnabled()) {
+            double seconds = speech.audio().durationSeconds();
+            double took = (System.nanoTime() - started) / 1e9;
+            LOG.debug("{}: {} words, {} s of speech in {} s", profile.info.id(), timings.size(),
+                    String.format("%.2f", seconds), String.format("%.3f", took));
+        }
+        return speech;
+    }
+
+    private record Rendered(float[] samples, List<WordTiming> words) {
+    }
+
+    private Rendered render(String text, FreeTtsProfile profile) {
+        List<String> words = LineWords.split(text);
         List<String> spoken = FreeTtsText.spokenForms(words, profile.info.id());
         String input = spoken.stream().filter(s -> !s.isEmpty()).collect(Collectors.joining(" "));
         if (input.isBlank()) {
             throw new StageException("voice '" + profile.info.id() + "' found nothing it can pronounce in the line");
         }
-
-        long started = System.nanoTime();
         FreeTtsSynthesizer.Result raw = pool.with(s -> s.speak(input, profile));
         if (raw.samples.length == 0) {
             throw new StageException("voice '" + profile.info.id() + "' found nothing it can pronounce in the line");
         }
-        List<WordTiming> timings = align(words, spoken, raw.tokens);
-        Speech speech = SpeechTrimmer.trim(profile.info.id(), raw.samples, FreeTtsSynthesizer.SAMPLE_RATE, timings);
-        if (LOG.isDebugEnabled()) {
-            double seconds = speech.audio().durationSeconds();
-            double took = (System.nanoTime() - started) / 1e9;
-            LOG.debug("{}: {} words, {} s of speech in {} s", profile.info.id(), words.size(),
-                    String.format("%.2f", seconds), String.format("%.3f", took));
-        }
-        return speech;
+        return new Rendered(raw.samples, align(words, spoken, raw.tokens));
     }
 
     /**
