@@ -1,0 +1,91 @@
+package io.kinora.launcher;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Kinora's Web Console pages in a real headless browser (Debian's chromium): a job submitted from the Jobs page
+ * runs until its progress bar is full, the Voices page lists the catalogue, and a verify upload on the Provenance
+ * page shows each layer. Screenshots are kept in target/screenshots.
+ */
+class ConsoleBrowserIT {
+    static final Path DIST = Path.of(System.getProperty("kinora.dist", "target/kinora")).toAbsolutePath();
+    static final Path WORK = Path.of(System.getProperty("kinora.repo", ".")).resolve("target/it-work").toAbsolutePath();
+    static final Path SHOTS = DIST.getParent().resolve("screenshots");
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
+    @Test
+    void pagesWorkInABrowser() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "Debian's chromium is not installed (.ci/run installs it)");
+        Path credentials = DIST.resolve("conf/" + Main.CONSOLE_PID + ".cfg");
+        Files.deleteIfExists(credentials);
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Process server = new ProcessBuilder(DIST.resolve("bin/kinora").toString(), "--work", WORK.toString(), "serve", "--port", Integer.toString(port))
+                .redirectErrorStream(true).start();
+        try (Cdp browser = Cdp.launch(CHROMIUM)) {
+            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            String password = null;
+            for (String line; (line = out.readLine()) != null; ) {
+                int i = line.indexOf("is stored): ");
+                if (i >= 0) password = line.substring(i + 12).trim();
+                if (line.contains("Stop: Ctrl-C")) break;
+            }
+            assertNotNull(password);
+            Map<String, String> auth = Map.of("Authorization", "Basic " + Base64.getEncoder()
+                    .encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8)));
+            String console = "http://127.0.0.1:" + port + "/system/console/";
+
+            browser.open(console + "kinora-jobs", auth);
+            browser.waitFor("document.querySelector('#submit')", 30);
+            browser.setFile("#submit input[name=image]", DIST.resolve("samples/bottle.png"));
+            browser.setFile("#submit input[name=scene]", DIST.resolve("samples/bottle-pan.json"));
+            browser.eval("document.querySelector('#submit button').click()");
+            browser.waitFor("/queued job-/.test(document.getElementById('submitResult').textContent)", 30);
+            String id = browser.eval("document.getElementById('submitResult').textContent.replace('queued ', '')").asText();
+            browser.waitFor("document.querySelector('#job-" + id + " progress') && document.querySelector('#job-" + id + " progress').value > 0", 120);
+            browser.screenshot(SHOTS.resolve("kinora-jobs-running.png"));
+            browser.waitFor("document.querySelector('#job-" + id + " [data-state]').getAttribute('data-state') === 'SUCCEEDED'", 180);
+            assertEquals(1.0, browser.eval("document.querySelector('#job-" + id + " progress').value").asDouble(), "the progress bar is full");
+            assertTrue(browser.eval("[...document.querySelectorAll('#job-" + id + " a')].map(a => a.textContent).join(' ')").asText().contains("clip.mp4"));
+            browser.eval("[...document.querySelectorAll('#job-" + id + " button')].find(b => b.textContent === 'Play').click()");
+            browser.waitFor("document.querySelector('#job-" + id + " video') && document.querySelector('#job-" + id + " video').readyState >= 1", 30);
+            assertTrue(browser.eval("document.querySelector('#job-" + id + " video').duration").asDouble() > 4, "the inline player loads the clip");
+            browser.screenshot(SHOTS.resolve("kinora-jobs-done.png"));
+
+            browser.open(console + "kinora-voices", auth);
+            browser.waitFor("document.querySelectorAll('#voices tbody tr').length >= 4", 30);
+            browser.screenshot(SHOTS.resolve("kinora-voices.png"));
+
+            browser.open(console + "kinora-provenance", auth);
+            browser.waitFor("document.querySelector('#verify')", 30);
+            Path clip = WORK.resolve("jobs").resolve(id).resolve("results/clip.mp4");
+            browser.setFile("#verify input[name=file]", clip);
+            browser.eval("document.querySelector('#verify button').click()");
+            browser.waitFor("document.querySelector('#layers tr[data-layer=\"implicit-label\"]')", 30);
+            assertEquals("yes", browser.eval("document.querySelector('#layers tr[data-layer=\"implicit-label\"] td:nth-child(2)').textContent").asText());
+            browser.screenshot(SHOTS.resolve("kinora-provenance-verify.png"));
+        } finally {
+            server.destroy();
+            server.waitFor(60, TimeUnit.SECONDS);
+            Files.deleteIfExists(credentials);
+        }
+        assertTrue(Files.size(SHOTS.resolve("kinora-jobs-done.png")) > 10_000);
+    }
+}
