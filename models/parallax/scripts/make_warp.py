@@ -56,8 +56,8 @@ class ParallaxWarp(torch.nn.Module):
     Flicker rewrites the light region's patch of the picture in place (its original pixels times
     1 + flicker x light mask), so it costs the patch, not the frame; the picture belongs to one render.
     Particles are two screen-space layers kept sparse (the pixels they cover, with their alpha): each frame
-    shifts them by whole pixels, wrapping around, and blends them over the frame in the particle colour, one
-    layer after the other (within a layer the pixels are distinct, so the result is deterministic).
+    shifts them by whole pixels, wrapping around, and blends them over the finished uint8 frame in the particle
+    colour, one layer after the other (within a layer the pixels are distinct, so the result is deterministic).
     """
 
     def forward(self, params: torch.Tensor, image: torch.Tensor, depth: torch.Tensor,
@@ -115,20 +115,23 @@ class ParallaxWarp(torch.nn.Module):
         if h != out_h or g.size(2) != out_w:
             g = self.upsample(g, out_h, out_w)
         out = F.grid_sample(image, g, mode='bilinear', padding_mode='border', align_corners=True)
+        # one kernel: cast (the +0.5 in the picture makes truncation round) and interleave to HWC
+        frame = out[0].permute(1, 2, 0).to(dtype=torch.uint8, memory_format=torch.contiguous_format)
         if particles.size(1) > 0:
+            # on the finished frame, whole RGB rows at a time: only the covered pixels are touched
             n0 = int(params[31].item())
-            flat = out.view(3, out_h * out_w)
-            colour = params[28:31].view(3, 1)
+            rows = frame.view(out_h * out_w, 3)
+            colour = params[28:31].view(1, 3)
             for layer in range(2):
                 seg = particles[:, 0:n0] if layer == 0 else particles[:, n0:]
                 if seg.size(1) > 0:
                     x = torch.remainder(seg[0].to(torch.long) + int(params[24 + 2 * layer].item()), out_w)
                     y = torch.remainder(seg[1].to(torch.long) + int(params[25 + 2 * layer].item()), out_h)
                     idx = y * out_w + x
-                    vals = flat.index_select(1, idx)
-                    flat.index_copy_(1, idx, torch.addcmul(vals, colour - vals, seg[2:3] * params[22 + layer]))
-        # one kernel: cast (the +0.5 in the picture makes truncation round) and interleave to HWC
-        return out[0].permute(1, 2, 0).to(dtype=torch.uint8, memory_format=torch.contiguous_format)
+                    vals = rows.index_select(0, idx).to(torch.float32) + 0.5
+                    alpha = (seg[2] * params[22 + layer]).view(-1, 1)
+                    rows.index_copy_(0, idx, torch.addcmul(vals, colour - vals, alpha).to(torch.uint8))
+        return frame
 
     def upsample(self, g: torch.Tensor, out_h: int, out_w: int) -> torch.Tensor:
         """Bilinear (align_corners) upsampling of the coarse (1, h, w, 2) grid to (1, out_h, out_w, 2), done

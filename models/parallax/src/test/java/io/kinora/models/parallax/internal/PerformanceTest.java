@@ -47,12 +47,32 @@ class PerformanceTest {
             measure(1280, 720, 1600, 1200, "zoom in on the lake under clouds, rain falling, a campfire");
             measure(1920, 1080, 2400, 1800, "zoom in on the lake under clouds, rain falling, a campfire");
         }
+        System.out.println("peak resident memory of the test JVM after the runs: " + peakRss());
+    }
+
+    /** A 10 s 1080p clip with every kind of scene motion: the process's peak resident memory afterwards. */
+    @Test
+    void tenSecondsAt1080p() {
+        measure(1920, 1080, 4000, 3000, "orbit the lake under clouds, snow falling, a campfire", 240);
+        System.out.println("peak resident memory of the test JVM (10 s at 1080p from 12 MP): " + peakRss());
+    }
+
+    private static String peakRss() {
+        try {
+            return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")).stream()
+                    .filter(l -> l.startsWith("VmHWM")).findFirst().orElse("VmHWM unknown").replaceAll("\\s+", " ");
+        } catch (java.io.IOException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
     }
 
     private static void measure(int w, int h, int sw, int sh, String prompt) {
+        measure(w, h, sw, sh, prompt, 72);
+    }
+
+    private static void measure(int w, int h, int sw, int sh, String prompt, int frames) {
         RgbImage image = TestScenes.textured(sw, sh);
         TestScenes.disk(image, sw * 0.7, sh * 0.75, sh * 0.06, 255, 170, 60);
-        int frames = 72;
         long[] at = new long[frames + 1];
         long t0 = System.nanoTime();
         var report = model.render(new RenderRequest(TestScenes.scene(prompt, CameraMove.AUTO, 0.5, true, null),
