@@ -169,8 +169,16 @@ class ModelRegistryIT {
                 "version", "fake:1.0.0"));
         assertEquals("1.0.0", awaitRoute("1.0.0"));
         update(config, Map.of("family", FAMILY, "mode", "canary", "version", "1.0.0", "candidate", "1.1.0",
-                "canary_percent", 100));
+                "canary.percent", 100));
         assertEquals("1.1.0", awaitRoute("1.1.0"));
+        RoutingPolicy p = registry.policy(FAMILY);
+        assertEquals(RoutingPolicy.Mode.CANARY, p.mode());
+        assertEquals(100, p.canaryPercent());
+        for (int i = 0; i < 20; i++) {
+            try (ModelLease l = registry.acquire(FAMILY, "after-config-" + i, null)) {
+                assertEquals("1.1.0", l.info().version(), "100 % canary: every next job");
+            }
+        }
         config.getClass().getMethod("delete").invoke(config);
         awaitRoute("1.1.0");
         assertEquals(RoutingPolicy.Mode.LATEST, registry.policy(FAMILY).mode());
