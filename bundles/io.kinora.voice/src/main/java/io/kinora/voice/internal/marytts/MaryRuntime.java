@@ -39,11 +39,14 @@ final class MaryRuntime {
                 return 0.0;
             }
             long t0 = System.nanoTime();
-            int replaced = 0;
+            boolean installed = false;
             for (MaryConfig config : MaryConfig.getConfigs()) {
-                replaced += replaceTokeniser(config.getProperties());
+                replaceTokeniser(config.getProperties());
+                // (a restart in the same class loader finds the configs already edited)
+                String list = config.getProperties().getProperty(MODULES_KEY, "");
+                installed |= Arrays.asList(list.trim().split("\\s+")).contains(KinoraTokeniser.class.getName());
             }
-            if (replaced == 0) {
+            if (!installed) {
                 throw new MaryConfigurationException("no MaryTTS config lists the JTokeniser module; cannot install "
                         + "Kinora's tokenizer in its place", null);
             }

@@ -85,14 +85,26 @@ public final class MaryVoiceEngine implements VoiceEngine {
         starter.start();
     }
 
+    /**
+     * Shuts MaryTTS down when this bundle stops. MaryTTS cannot start twice in one class loader (its module
+     * registry is static and stays closed after the first startup), so when only the component cycles
+     * (configuration change) while the bundle keeps running, MaryTTS stays up for the next activation; a bundle
+     * update or refresh gets a new class loader and a fresh MaryTTS.
+     */
     @Deactivate
     public void deactivate() {
         try {
             started.get();
         } catch (Exception ignored) {
-            // it did not start: nothing to stop
+            return; // it did not start: nothing to stop
         }
-        MaryRuntime.stop();
+        org.osgi.framework.Bundle bundle = org.osgi.framework.FrameworkUtil.getBundle(MaryVoiceEngine.class);
+        if (bundle != null && (bundle.getState() & (org.osgi.framework.Bundle.STOPPING
+                | org.osgi.framework.Bundle.RESOLVED | org.osgi.framework.Bundle.INSTALLED)) != 0) {
+            MaryRuntime.stop();
+        } else {
+            LOG.debug("MaryTTS stays up: the component cycles while its bundle keeps running");
+        }
     }
 
     @Override
