@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
  */
 final class Cafe implements Soundscape {
     private static final int TALKERS = 10;
-    private static final int CONTROL_BLOCK = 64;
+    private static final int CONTROL_BLOCK = 128;
 
     @Override
     public String name() {
@@ -46,12 +46,11 @@ final class Cafe implements Soundscape {
         }
     }
 
-    private static void talker(float[] out, int rate, SplittableRandom r) {
+    static void talker(float[] out, int rate, SplittableRandom r) {
         int n = out.length;
         double pitch = 90 + 150 * r.nextDouble();
         Dsp.Biquad f1 = Dsp.Biquad.bandPass(500, 4, rate);
         Dsp.Biquad f2 = Dsp.Biquad.bandPass(1500, 6, rate);
-        Dsp.Biquad smooth = Dsp.Biquad.lowPass(3500, 0.707, rate);
         double phase = 0;
         int i = (int) (r.nextDouble() * rate);
         while (i < n) {
@@ -74,14 +73,14 @@ final class Cafe implements Soundscape {
                     }
                     double src;
                     if (voiced) {
-                        phase += 2 * Math.PI * pitch * (1 + 0.08 * Math.sin(Math.PI * x)) / rate;
-                        double saw = (phase / (2 * Math.PI)) % 1.0;
-                        src = 2 * saw - 1; // a buzz with every harmonic
+                        phase += pitch * (1 + 0.32 * x * (1 - x)) / rate; // in cycles; intonation rises and falls
+                        if (phase >= 1) phase -= 1;
+                        src = 2 * phase - 1; // a buzz with every harmonic
                     } else {
                         src = Dsp.white(r) * 0.7;
                     }
-                    double env = Math.sin(Math.PI * x);
-                    out[i + k] += (float) (smooth.process(f1.process(src) * 1.0 + f2.process(src) * 0.6) * env * 0.5);
+                    double env = 4 * x * (1 - x);
+                    out[i + k] += (float) ((f1.process(src) + f2.process(src) * 0.6) * env * 0.5);
                 }
                 i += samples + (int) (r.nextDouble() * 0.05 * rate);
             }
@@ -89,17 +88,23 @@ final class Cafe implements Soundscape {
         }
     }
 
-    private static float[] clink(int rate, SplittableRandom r) {
+    static float[] clink(int rate, SplittableRandom r) {
         double decay = Events.logUniform(r, 0.06, 0.4);
         int len = (int) (decay * 5 * rate);
         float[] out = new float[len];
         double base = Events.logUniform(r, 2000, 4500);
         double[] ratio = {1, 1.5 + 0.3 * r.nextDouble(), 2.2 + 0.5 * r.nextDouble()};
-        for (int i = 0; i < len; i++) {
-            double t = i / (double) rate;
-            double v = 0;
-            for (int p = 0; p < 3; p++) v += Math.sin(2 * Math.PI * base * ratio[p] * t) * Math.exp(-t * (1 + p) / decay) / (1 + p);
-            out[i] = (float) (v * Math.min(1, i / (0.0003 * rate)));
+        for (int p = 0; p < 3; p++) {
+            // a decaying phasor: rotate and shrink each sample (no transcendental function per sample)
+            double w = 2 * Math.PI * base * ratio[p] / rate;
+            double c = Math.cos(w), s = Math.sin(w), k = Math.exp(-(1 + p) / (decay * rate));
+            double re = 1.0 / (1 + p), im = 0;
+            for (int i = 0; i < len; i++) {
+                out[i] += (float) (im * Math.min(1, i / (0.0003 * rate)));
+                double nr = (re * c - im * s) * k;
+                im = (re * s + im * c) * k;
+                re = nr;
+            }
         }
         return out;
     }

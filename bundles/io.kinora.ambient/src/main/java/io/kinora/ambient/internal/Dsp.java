@@ -100,22 +100,31 @@ final class Dsp {
      */
     static double[] slowContour(SplittableRandom random, int length, int rate, double minHz, double maxHz) {
         int partials = 4;
-        double[] step = new double[partials];
+        double[] omega = new double[partials];
         double[] phase = new double[partials];
         double[] weight = new double[partials];
         for (int k = 0; k < partials; k++) {
-            step[k] = 2 * Math.PI * minHz * Math.pow(maxHz / minHz, random.nextDouble()) / rate;
+            omega[k] = 2 * Math.PI * minHz * Math.pow(maxHz / minHz, random.nextDouble()) / rate;
             phase[k] = random.nextDouble() * 2 * Math.PI;
             weight[k] = 0.5 + random.nextDouble();
         }
+        // evaluated every STEP samples and interpolated linearly: the partials are far below STEP's Nyquist rate
+        final int step = 16;
         double[] out = new double[length];
         double min = Double.MAX_VALUE, max = -Double.MAX_VALUE;
-        for (int i = 0; i < length; i++) {
+        double prev = 0;
+        for (int i = 0; i < length + step; i += step) {
             double v = 0;
-            for (int k = 0; k < partials; k++) v += weight[k] * Math.sin(phase[k] + step[k] * i);
-            out[i] = v;
-            min = Math.min(min, v);
-            max = Math.max(max, v);
+            for (int k = 0; k < partials; k++) v += weight[k] * Math.sin(phase[k] + omega[k] * i);
+            if (i > 0) {
+                for (int j = i - step; j < Math.min(i, length); j++) {
+                    double y = prev + (v - prev) * (j - (i - step)) / step;
+                    out[j] = y;
+                    min = Math.min(min, y);
+                    max = Math.max(max, y);
+                }
+            }
+            prev = v;
         }
         double span = max - min;
         for (int i = 0; i < length; i++) out[i] = span == 0 ? 0.5 : (out[i] - min) / span;

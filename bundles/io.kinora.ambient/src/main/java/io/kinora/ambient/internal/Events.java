@@ -37,7 +37,8 @@ final class Events {
 
     private static void addInto(float[] out, int start, float[] event, double gain) {
         int n = Math.min(event.length, out.length - start);
-        for (int i = Math.max(0, -start); i < n; i++) out[start + i] += (float) (event[i] * gain);
+        float g = (float) gain;
+        for (int i = Math.max(0, -start); i < n; i++) out[start + i] += event[i] * g;
     }
 
     /** Log-uniform value between a and b. */

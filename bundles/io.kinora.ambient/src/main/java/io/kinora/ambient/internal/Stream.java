@@ -41,12 +41,20 @@ final class Stream implements Soundscape {
                 double amp = 0.35 * Math.pow(10, -1.2 * b.nextDouble()) * Math.sqrt(1000 / f0);
                 double rise = 0.1 + 0.4 * b.nextDouble(); // relative pitch rise over one decay time
                 int len = Math.min(n - i, (int) (decay * 5 * rate));
-                double phase = 0;
+                // a decaying phasor whose rotation (pitch) is updated every 32 samples
+                double re = amp, im = 0, cs = 1, sn = 0;
+                double shrink = Math.exp(-1 / (decay * rate));
                 for (int k = 0; k < len; k++) {
-                    double tk = k / (double) rate;
-                    phase += 2 * Math.PI * f0 * (1 + rise * tk / decay) / rate;
+                    if ((k & 31) == 0) {
+                        double w = 2 * Math.PI * f0 * (1 + rise * (k + 16) / (decay * rate)) / rate;
+                        cs = Math.cos(w);
+                        sn = Math.sin(w);
+                    }
                     double attack = Math.min(1, k / (0.0005 * rate));
-                    out[i + k] += (float) (amp * attack * Math.exp(-tk / decay) * Math.sin(phase));
+                    out[i + k] += (float) (attack * im);
+                    double nr = (re * cs - im * sn) * shrink;
+                    im = (re * sn + im * cs) * shrink;
+                    re = nr;
                 }
             }
         }

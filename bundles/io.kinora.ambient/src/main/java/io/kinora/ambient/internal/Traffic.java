@@ -44,6 +44,16 @@ final class Traffic implements Soundscape {
         }
     }
 
+    /**
+     * Frequency factor heard from a source moving along a straight road with velocity {@code v} (m/s, signed), at
+     * position {@code x} along it and {@code d} from the listener: {@code c / (c + dr/dt)} with
+     * {@code dr/dt = v x / r}; above 1 while it approaches, below 1 as it recedes.
+     */
+    static double doppler(double v, double x, double d) {
+        double r = Math.hypot(x, d);
+        return SPEED_OF_SOUND / (SPEED_OF_SOUND + v * x / r);
+    }
+
     /** One car whose closest approach is 3 s after {@code t0}. */
     private static void pass(float[] left, float[] right, int rate, SplittableRandom r, double t0) {
         double v = 8 + 12 * r.nextDouble();
@@ -61,8 +71,7 @@ final class Traffic implements Soundscape {
             double t = i / (double) rate;
             double x = direction * v * (t - closest);
             double dist = Math.hypot(x, d);
-            double radial = direction * v * x / dist; // dr/dt: negative while approaching
-            double doppler = SPEED_OF_SOUND / (SPEED_OF_SOUND + radial);
+            double doppler = doppler(direction * v, x, d);
             if (i % 32 == 0) {
                 tyre.setBandPass(900 * doppler, 0.8, rate);
                 tyre2.setBandPass(900 * doppler, 0.8, rate);
