@@ -92,4 +92,80 @@ class PerformanceTest {
                 w, h, sw, sh, prep, frames, sorted[sorted.length / 2], mean, sorted[(int) (sorted.length * 0.9)],
                 1000 / mean));
     }
+
+    /**
+     * The cost of each scene motion inside warp.pt, measured A/B: the configurations take turns call by call, so a
+     * busy machine slows them alike; the minimum is the closest to an idle machine.
+     */
+    @Test
+    void sceneMotionOverheadPerCall() throws Exception {
+        for (int[] size : new int[][] {{1280, 720, 1600, 1200}, {1920, 1080, 2400, 1800}}) {
+            int w = size[0];
+            int h = size[1];
+            ai.djl.engine.Engine engine = ai.djl.engine.Engine.getEngine("PyTorch");
+            try (WarpHelper warp = WarpHelper.load(engine, ModelDescriptor.load(PerformanceTest.class.getClassLoader()),
+                    PerformanceTest.class.getClassLoader());
+                 ai.djl.ndarray.NDManager m = engine.newBaseManager()) {
+                Framing f = Framing.cover(size[2], size[3], w, h);
+                ai.djl.ndarray.NDArray picture = m.randomUniform(0.5f, 255.5f, new ai.djl.ndarray.types.Shape(1, 3, size[3], size[2]));
+                ai.djl.ndarray.NDArray maps = m.randomUniform(0f, 1f, new ai.djl.ndarray.types.Shape(1, 4, 128, 170));
+                ai.djl.ndarray.NDArray lattice = ParallaxRenderer.lattice(m, f);
+                ParticleLayers rain = ParticleLayers.draw(SceneMotion.Particles.RAIN, w, h, 1);
+                ai.djl.ndarray.NDArray particles = m.create(rain.pixels(), new ai.djl.ndarray.types.Shape(3, rain.count()));
+                ai.djl.ndarray.NDArray noParticles = m.zeros(new ai.djl.ndarray.types.Shape(3, 0));
+                ai.djl.ndarray.NDArray light = m.randomUniform(0.5f, 200f, new ai.djl.ndarray.types.Shape(1, 4, 150, 150));
+                ai.djl.ndarray.NDArray noLight = m.zeros(new ai.djl.ndarray.types.Shape(1, 4, 0, 0));
+                String[] names = {"none", "shimmer+drift", "flicker", "rain", "all"};
+                double[][] ms = new double[names.length][40];
+                for (int it = 0; it < 45; it++) {
+                    for (int c = 0; c < names.length; c++) {
+                        float[] p = new float[WarpHelper.PARAMS];
+                        double[] img = f.gridAffine(size[2], size[3]);
+                        double[] dep = f.gridAffine(170, 128);
+                        for (int a = 0; a < 4; a++) {
+                            p[WarpHelper.IMG_AFFINE + a] = (float) img[a];
+                            p[WarpHelper.DEPTH_AFFINE + a] = (float) dep[a];
+                        }
+                        p[WarpHelper.INV_ZOOM] = 1 / 1.1f;
+                        p[WarpHelper.DOLLY] = -0.03f;
+                        p[WarpHelper.FOCAL] = 0.5f;
+                        p[WarpHelper.OUT_W] = w;
+                        p[WarpHelper.OUT_H] = h;
+                        boolean all = c == 4;
+                        if (c == 1 || all) {
+                            p[WarpHelper.SHIMMER_AMP] = 0.0035f;
+                            p[WarpHelper.SHIMMER_PHASE] = it * 0.1f;
+                            p[WarpHelper.SHIMMER_FREQ] = 37.7f;
+                            p[WarpHelper.DRIFT_X] = 0.01f;
+                        }
+                        if (c == 2 || all) {
+                            p[WarpHelper.FLICKER_GAIN] = 0.05f;
+                            p[WarpHelper.LIGHT_X0] = 700;
+                            p[WarpHelper.LIGHT_Y0] = 500;
+                        }
+                        if (c == 3 || all) {
+                            SceneMotion.Plan plan = new SceneMotion.Plan(0, 0, 0, SceneMotion.Particles.RAIN, 1, 3, 0,
+                                    new double[3], new double[2], "bench");
+                            rain.apply(plan, it / 24.0, 1, p);
+                            p[WarpHelper.PART_N0] = rain.firstLayerCount();
+                        }
+                        long t0 = System.nanoTime();
+                        try (ai.djl.ndarray.NDManager fm = m.newSubManager()) {
+                            warp.render(fm, p, picture, maps, lattice, c == 3 || all ? particles : noParticles,
+                                    c == 2 || all ? light : noLight).toByteBuffer(true);
+                        }
+                        if (it >= 5) ms[c][it - 5] = (System.nanoTime() - t0) / 1e6;
+                    }
+                }
+                StringBuilder out = new StringBuilder(w + "x" + h + " warp call, min / median ms:");
+                for (int c = 0; c < names.length; c++) {
+                    double[] v = ms[c].clone();
+                    Arrays.sort(v);
+                    out.append(String.format(Locale.ROOT, "  %s %.2f / %.2f", names[c], v[0], v[v.length / 2]));
+                }
+                out.append(String.format(Locale.ROOT, "  (rain covers %.2f %% of the frame)", rain.coverage() * 100));
+                System.out.println(out);
+            }
+        }
+    }
 }
