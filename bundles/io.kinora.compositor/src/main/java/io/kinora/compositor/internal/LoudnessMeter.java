@@ -99,11 +99,15 @@ final class LoudnessMeter {
     static double[] truePeakPerFrame(float[] interleaved, int channels, Interpolator ip) {
         int frames = interleaved.length / channels;
         double[] out = new double[frames];
+        int half = Interpolator.HALF;
+        // one channel at a time, contiguous and zero-padded, so the FIR runs without index arithmetic or bounds logic
+        float[] x = new float[frames + 2 * half];
         for (int ch = 0; ch < channels; ch++) {
+            for (int n = 0; n < frames; n++) x[half + n] = interleaved[n * channels + ch];
             double prevSegment = 0; // max of interpolated points between n-1 and n
             for (int n = 0; n < frames; n++) {
-                double seg = ip.maxBetween(interleaved, channels, ch, n); // between n and n+1
-                double v = Math.max(Math.abs(interleaved[n * channels + ch]), Math.max(seg, prevSegment));
+                double seg = ip.maxBetween(x, n + 1); // between n and n+1
+                double v = Math.max(Math.abs(x[half + n]), Math.max(seg, prevSegment));
                 if (v > out[n]) out[n] = v;
                 prevSegment = seg;
             }
@@ -117,7 +121,7 @@ final class LoudnessMeter {
 
     /** 4x band-limited interpolator: values at n + k/4, k = 1..3. */
     static final class Interpolator {
-        private static final int HALF = 12; // input samples each side
+        static final int HALF = 12; // input samples each side
         private final float[][] phases = new float[OVERSAMPLING - 1][2 * HALF];
 
         Interpolator() {
@@ -140,19 +144,20 @@ final class LoudnessMeter {
             }
         }
 
-        /** Largest absolute interpolated value strictly between frame n and n+1 of channel ch. */
-        double maxBetween(float[] x, int channels, int ch, int n) {
-            int frames = x.length / channels;
-            int first = n - HALF + 1;
-            int j0 = Math.max(0, -first);
-            int j1 = Math.min(2 * HALF, frames - first);
-            double m = 0;
-            for (float[] h : phases) {
-                double acc = 0;
-                for (int j = j0; j < j1; j++) acc += h[j] * x[(first + j) * channels + ch];
-                m = Math.max(m, Math.abs(acc));
+        /**
+         * Largest absolute interpolated value strictly between frame n and n+1 of a zero-padded channel: {@code x}
+         * holds the channel from index HALF on, and {@code first} = n + 1 is the index of the first tap.
+         */
+        double maxBetween(float[] x, int first) {
+            float[] h0 = phases[0], h1 = phases[1], h2 = phases[2];
+            float a0 = 0, a1 = 0, a2 = 0;
+            for (int j = 0; j < 2 * HALF; j++) {
+                float v = x[first + j];
+                a0 += h0[j] * v;
+                a1 += h1[j] * v;
+                a2 += h2[j] * v;
             }
-            return m;
+            return Math.max(Math.abs(a0), Math.max(Math.abs(a1), Math.abs(a2)));
         }
     }
 

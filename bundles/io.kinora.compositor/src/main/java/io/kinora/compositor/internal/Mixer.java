@@ -113,6 +113,7 @@ final class Mixer {
                     bed == null ? null : new AudioBuffer(rate, 2, stem(bed, 1f, ones)));
         }
         TruePeakLimiter limiter = new TruePeakLimiter(settings.ceilingDbtp(), rate, 1.5, 60);
+        double[] premixPeaks = LoudnessMeter.truePeakPerFrame(premix, 2, new LoudnessMeter.Interpolator());
         double gainDb = target - measured;
         float[] out = null;
         float[] envelope = new float[frames];
@@ -123,7 +124,7 @@ final class Mixer {
             out = premix.clone();
             applied = gainDb;
             scale(out, (float) dbToGain(gainDb));
-            reduction = limiter.apply(out, 2, envelope);
+            reduction = limiter.apply(out, 2, envelope, premixPeaks, (float) dbToGain(gainDb));
             lufs = LoudnessMeter.integrated(out, 2, rate);
             double error = target - lufs;
             if (Math.abs(error) < 0.05 || !Double.isFinite(lufs)) break;

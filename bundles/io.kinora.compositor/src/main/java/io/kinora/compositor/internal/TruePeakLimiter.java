@@ -27,13 +27,28 @@ final class TruePeakLimiter {
      * each frame there, so that the same limiting can be applied to the parts (stems) the signal was summed from.
      */
     double apply(float[] interleaved, int channels, float[] envelope) {
+        return apply(interleaved, channels, envelope, null, 1.0);
+    }
+
+    /**
+     * As {@link #apply(float[], int, float[])}, with the per-frame true peak of the signal already known:
+     * {@code truePeak[n] * scale} (the true peak of a scaled signal is the scaled true peak), so repeated passes over
+     * one premix at different gains measure it only once.
+     */
+    double apply(float[] interleaved, int channels, float[] envelope, double[] truePeak, double scale) {
         int frames = interleaved.length / channels;
         if (envelope != null) java.util.Arrays.fill(envelope, 1f);
         if (frames == 0) return 0;
         LoudnessMeter.Interpolator ip = new LoudnessMeter.Interpolator();
         // small safety margin: gain changes themselves move inter-sample peaks a little
         double target = ceiling * 0.985;
-        double[] tp = LoudnessMeter.truePeakPerFrame(interleaved, channels, ip);
+        double[] tp;
+        if (truePeak == null) {
+            tp = LoudnessMeter.truePeakPerFrame(interleaved, channels, ip);
+        } else {
+            tp = new double[frames];
+            for (int n = 0; n < frames; n++) tp[n] = truePeak[n] * scale;
+        }
         double[] need = new double[frames];
         boolean any = false;
         for (int n = 0; n < frames; n++) {
