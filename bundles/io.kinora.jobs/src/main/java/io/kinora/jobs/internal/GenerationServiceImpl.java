@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kinora.api.ambient.Ambience;
 import io.kinora.api.ambient.AmbienceGenerator;
 import io.kinora.api.ambient.AmbienceRequest;
+import io.kinora.api.compositor.CaptionOptions;
 import io.kinora.api.compositor.Compositor;
 import io.kinora.api.compositor.EncodeRequest;
 import io.kinora.api.compositor.EncodeResult;
@@ -25,8 +26,12 @@ import io.kinora.api.media.AudioBuffer;
 import io.kinora.api.media.Cancellation;
 import io.kinora.api.media.RgbImage;
 import io.kinora.api.media.StageException;
+import io.kinora.api.model.ModelException;
+import io.kinora.api.model.ModelLease;
+import io.kinora.api.model.ModelRegistry;
 import io.kinora.api.provenance.FrameLabeler;
 import io.kinora.api.provenance.LayerStatus;
+import io.kinora.api.provenance.ProvenanceIngredient;
 import io.kinora.api.provenance.ProvenanceRequest;
 import io.kinora.api.provenance.ProvenanceService;
 import io.kinora.api.scene.Aspect;
@@ -48,14 +53,10 @@ import io.kinora.api.video.VideoModel;
 import io.kinora.api.voice.Speech;
 import io.kinora.api.voice.SpeechRequest;
 import io.kinora.api.voice.VoiceService;
-import org.osgi.framework.Version;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,13 +69,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The main job, stage by stage: voices first (they decide the timeline), then ambience and the mix, then per
@@ -92,7 +93,7 @@ public final class GenerationServiceImpl implements GenerationService, SceneSpec
     private final AmbienceGenerator ambience;
     private final Compositor compositor;
     private final ProvenanceService provenance;
-    private final List<VideoModel> models = new CopyOnWriteArrayList<>();
+    private final ModelRegistry registry;
     private final ObjectMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
     private volatile JobsConfig config;
     private volatile SceneSpecReaderImpl reader;
@@ -100,7 +101,8 @@ public final class GenerationServiceImpl implements GenerationService, SceneSpec
     @Activate
     public GenerationServiceImpl(@Reference VoiceService voices, @Reference AmbienceGenerator ambience,
                                  @Reference Compositor compositor, @Reference ProvenanceService provenance,
-                                 JobsConfig config) {
+                                 @Reference ModelRegistry registry, JobsConfig config) {
+        this.registry = registry;
         this.voices = voices;
         this.ambience = ambience;
         this.compositor = compositor;
@@ -119,12 +121,6 @@ public final class GenerationServiceImpl implements GenerationService, SceneSpec
                 c.max_duration_seconds(), c.max_fps());
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void addModel(VideoModel model) { models.add(model); }
-
-    void removeModel(VideoModel model) { models.remove(model); }
-
     @Override
     public SceneSpec read(byte[] jsonBytes, String source) throws SceneSpecException {
         return reader.read(jsonBytes, source);
@@ -133,33 +129,6 @@ public final class GenerationServiceImpl implements GenerationService, SceneSpec
     @Override
     public byte[] write(SceneSpec spec) {
         return reader.write(spec);
-    }
-
-    /** The highest version of the configured model, waiting up to the configured time for one to be ready. */
-    VideoModel model(Cancellation cancel) {
-        String id = config.model_id();
-        long deadline = System.nanoTime() + config.model_wait_seconds() * 1_000_000_000L;
-        while (true) {
-            VideoModel best = null;
-            for (VideoModel m : models) {
-                if (!m.info().id().equals(id)) continue;
-                if (best == null || Version.parseVersion(m.info().version()).compareTo(Version.parseVersion(best.info().version())) > 0) {
-                    best = m;
-                }
-            }
-            if (best != null) return best;
-            if (System.nanoTime() > deadline) {
-                throw new StageException("video model \"" + id + "\" is not available (installed models: "
-                        + models.stream().map(m -> m.info().toString()).toList() + "); check the engine and model bundles");
-            }
-            cancel.check();
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StageException("interrupted while waiting for the video model");
-            }
-        }
     }
 
     @Override
@@ -197,6 +166,7 @@ public final class GenerationServiceImpl implements GenerationService, SceneSpec
         final Map<String, String> choices = new LinkedHashMap<>();
         String jobId;
         List<Path> outputs = List.of();
+        ModelLease lease;
         Stage stage = Stage.PLAN;
         long stageStart;
 
@@ -250,7 +220,7 @@ public final class GenerationServiceImpl implements GenerationService, SceneSpec
             begin(Stage.AMBIENCE);
             cancel.check();
             Ambience bed = scene.ambience().isNone() ? null : ambience.generate(new AmbienceRequest(scene.ambience(),
-                    scene.prompt(), timeline.duration(), SAMPLE_RATE, scene.seed()));
+                    scene.prompt(), timeline.duration(), SAMPLE_RATE, scene.seed(), image));
             choices.put("ambience", bed == null ? "none: the scene asks for none" : bed.reason().startsWith(bed.preset()) ? bed.reason() : bed.preset() + ": " + bed.reason());
             end(Stage.AMBIENCE);
 
@@ -265,10 +235,46 @@ public final class GenerationServiceImpl implements GenerationService, SceneSpec
                     cfg.loudness_target()));
             choices.put("loudness", String.format(Locale.ROOT, "%.1f LUFS integrated (target %.1f), peak %.1f dBFS",
                     mix.integratedLufs(), cfg.loudness_target(), mix.peakDbfs()));
+            Map<String, String> names = new LinkedHashMap<>();
+            for (CharacterSpec c : scene.characters()) names.put(c.id(), c.displayName());
+            List<ProvenanceIngredient> ingredients = new ArrayList<>();
+            ingredients.add(ProvenanceIngredient.sourceImage(request.image(), HexFormat.of().formatHex(imageDigest)));
+            if (cfg.stems()) {
+                for (Map.Entry<String, AudioBuffer> stem : mix.characterStems().entrySet()) {
+                    Path wav = sidePath(request.output(), "-" + stem.getKey() + ".wav");
+                    stage(compositor.writeWav(stem.getValue(), stagingPath(wav)), wav);
+                    ingredients.add(ProvenanceIngredient.audioStem(wav.getFileName().toString(), "dialogue of "
+                            + names.getOrDefault(stem.getKey(), stem.getKey()) + " (voice " + cast.get(stem.getKey()) + ")"));
+                }
+                if (mix.ambienceStem() != null) {
+                    Path wav = sidePath(request.output(), "-ambience.wav");
+                    stage(compositor.writeWav(mix.ambienceStem(), stagingPath(wav)), wav);
+                    ingredients.add(ProvenanceIngredient.audioStem(wav.getFileName().toString(), "ambience: " + (bed == null ? "" : bed.preset())));
+                }
+                Path master = sidePath(request.output(), "-mix.wav");
+                stage(compositor.writeWav(mix.master(), stagingPath(master)), master);
+            }
+            if (!timeline.lines().isEmpty()) {
+                Path vtt = sidePath(request.output(), ".vtt");
+                try {
+                    Files.writeString(stagingPath(vtt), compositor.webVtt(timeline, names), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    throw new StageException("output: cannot write the captions " + vtt + ": " + e.getMessage());
+                }
+                stage(stagingPath(vtt), vtt);
+            }
+            CaptionOptions captions = timeline.lines().isEmpty() ? CaptionOptions.NONE
+                    : new CaptionOptions(true, cfg.burn_in_captions(), scene.language(), names);
             end(Stage.MIX);
 
-            VideoModel model = model(cancel);
-            ModelInfo modelInfo = model.info();
+            try {
+                lease = registry.acquire(cfg.model_id(), jobId, scene.tenant(), Duration.ofSeconds(cfg.model_wait_seconds()));
+            } catch (ModelException e) {
+                throw new StageException("video model: " + e.getMessage());
+            }
+            VideoModel model = lease.model();
+            ModelInfo modelInfo = lease.info();
+            choices.put("model", modelInfo + ": " + lease.route());
             Map<String, List<LayerStatus>> layers = new LinkedHashMap<>();
             List<ProvenanceRequest> provenanceRequests = new ArrayList<>();
             for (int a = 0; a < scene.aspects().size(); a++) {
@@ -276,7 +282,7 @@ public final class GenerationServiceImpl implements GenerationService, SceneSpec
                 int w = aspect.width(scene.resolution());
                 int h = aspect.height(scene.resolution());
                 String contentId = contentId(jobId, aspect);
-                ProvenanceRequest pr = new ProvenanceRequest(contentId, jobId, scene, timeline, modelInfo);
+                ProvenanceRequest pr = new ProvenanceRequest(contentId, jobId, scene, timeline, modelInfo, ingredients);
                 provenanceRequests.add(pr);
                 begin(Stage.VIDEO);
                 AudioBuffer master = provenance.labelAudio(pr, mix.master());
@@ -295,11 +301,11 @@ public final class GenerationServiceImpl implements GenerationService, SceneSpec
                 int frames = timeline.frameCount();
                 RenderReport report;
                 EncodeResult encoded;
-                try (EncodeSession session = compositor.open(new EncodeRequest(stagedFile, w, h, timeline, master, metadata));
+                try (EncodeSession session = compositor.open(new EncodeRequest(stagedFile, w, h, timeline, master, metadata, captions));
                      FramePipe pipe = new FramePipe(session, 8, "kinora-encode-" + jobId)) {
                     final int renditions = scene.aspects().size();
                     final int index = a;
-                    report = model.render(new RenderRequest(scene, timeline, image, aspect, w, h,
+                    report = renderOn(model, new RenderRequest(scene, timeline, image, aspect, w, h,
                                     (f, m) -> listener.progress(Stage.VIDEO, (index + f) / renditions,
                                             aspect.id() + " frame " + Math.round(f * frames) + "/" + frames),
                                     cancel),
@@ -349,11 +355,32 @@ public final class GenerationServiceImpl implements GenerationService, SceneSpec
             return new GenerationResult(jobId, outputs, timeline, report);
         }
 
+        /** A finished side file, staged: it moves to {@code target} with the clips, or is deleted if the job fails. */
+        void stage(Path staged, Path target) {
+            GenerationServiceImpl.Job.this.staged.add(staged);
+            finals.put(staged, target);
+        }
+
+        /** Renders; a failure of the model itself counts against its version's error budget. */
+        RenderReport renderOn(VideoModel model, RenderRequest r, io.kinora.api.video.FrameSink sink) {
+            try {
+                return model.render(r, sink);
+            } catch (Cancellation.CancelledException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                if (!(e.getCause() instanceof Cancellation.CancelledException) && !(e instanceof StageException && e.getMessage().startsWith("output:"))) {
+                    lease.failed(String.valueOf(e.getMessage()));
+                }
+                throw e;
+            }
+        }
+
         Path stagedClip(int rendition) {
             return stagingPath(outputs.get(rendition));
         }
 
         void cleanUp() {
+            if (lease != null) lease.close();
             for (Path p : staged) {
                 try {
                     Files.deleteIfExists(p);
@@ -428,6 +455,13 @@ public final class GenerationServiceImpl implements GenerationService, SceneSpec
             out.add(abs.resolveSibling(base + "-" + aspects.get(i).id().replace(':', 'x') + ".mp4"));
         }
         return out;
+    }
+
+    /** A file beside the primary clip: {@code clip.mp4} + {@code -mia.wav} gives {@code clip-mia.wav}. */
+    static Path sidePath(Path primary, String suffix) {
+        Path abs = primary.toAbsolutePath().normalize();
+        String name = abs.getFileName().toString();
+        return abs.resolveSibling(name.substring(0, name.length() - 4) + suffix);
     }
 
     static Path contactSheetPath(Path clip) {

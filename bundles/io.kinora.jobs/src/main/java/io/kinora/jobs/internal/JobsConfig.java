@@ -7,7 +7,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 public @interface JobsConfig {
     String PID = "io.kinora.jobs";
 
-    @AttributeDefinition(name = "Video model", description = "Id of the video model that renders clips (the highest installed version is used).")
+    @AttributeDefinition(name = "Video model", description = "Model id or family that renders clips; the model registry's routing policy picks the version.")
     String model_id() default "parallax";
 
     @AttributeDefinition(name = "Max image pixels", description = "Largest source image accepted, in pixels (width x height).")
@@ -39,6 +39,12 @@ public @interface JobsConfig {
 
     @AttributeDefinition(name = "Loudness target (LUFS)", description = "Integrated loudness of the master (EBU R128 / ITU-R BS.1770); -16 suits online video, -23 broadcast.")
     double loudness_target() default -16.0;
+
+    @AttributeDefinition(name = "Audio stems", description = "Write one WAV per character, the ambience bed and the mix beside each clip.")
+    boolean stems() default true;
+
+    @AttributeDefinition(name = "Burn in captions", description = "Draw the captions into the picture as well as in the captions track and the WebVTT file.")
+    boolean burn_in_captions() default false;
 
     @AttributeDefinition(name = "Model wait (s)", description = "How long a job waits for a video model to become ready before failing.")
     int model_wait_seconds() default 120;
