@@ -94,7 +94,7 @@ public class ModelRegistryImpl implements ModelRegistry {
 
             @Override
             public void removedBundle(Bundle bundle, BundleEvent event, Entry entry) {
-                worker.execute(() -> registry.serviceGone(entry, "bundle uninstalled"));
+                worker.execute(() -> registry.bundleGone(entry));
             }
         });
         this.models = new ServiceTracker<>(context, VideoModel.class, null) {
@@ -171,7 +171,19 @@ public class ModelRegistryImpl implements ModelRegistry {
 
     private Entry bundleSeen(Bundle b) {
         String header = b.getHeaders("").get(HEADER);
-        if (header == null) return null;
+        if (header == null) {
+            if (inModelsFolder(b.getLocation())) {
+                // dropped into models/ but not a model bundle: visible as FAILED with the reason, never routed to
+                Entry e = registry.track(b.getBundleId(), b.getLocation(),
+                        b.getSymbolicName() == null ? "bundle-" + b.getBundleId() : b.getSymbolicName(),
+                        b.getVersion().toString());
+                String why = "not a model bundle: no " + HEADER + " manifest header (" + b.getLocation() + ")";
+                logger.error("refusing {}: {}", b.getSymbolicName(), why);
+                registry.refuse(e, why);
+                return e;
+            }
+            return null;
+        }
         Entry e = registry.track(b.getBundleId(), b.getLocation(), header.trim(), b.getVersion().toString());
         worker.execute(() -> verify(b, e));
         return e;
@@ -268,6 +280,14 @@ public class ModelRegistryImpl implements ModelRegistry {
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Whether a bundle came from the distribution's model drop folder ({@code ${kinora.home}/models}). */
+    static boolean inModelsFolder(String location) {
+        String home = System.getProperty("kinora.home");
+        Path file = localFile(location);
+        return home != null && file != null && file.toAbsolutePath().normalize()
+                .startsWith(Path.of(home, "models").toAbsolutePath().normalize());
     }
 
     static Path localFile(String location) {

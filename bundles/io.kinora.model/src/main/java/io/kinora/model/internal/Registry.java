@@ -178,6 +178,14 @@ final class Registry {
         }
     }
 
+    /** The bundle was uninstalled: like {@link #serviceGone}, and a refused version is retired too. */
+    void bundleGone(Entry e) {
+        synchronized (lock) {
+            serviceGone(e, "bundle uninstalled");
+            if (e.state == ModelState.FAILED && e.leases == 0) transition(e, ModelState.RETIRED, "bundle uninstalled");
+        }
+    }
+
     /** Stops new jobs going to a version (before uninstalling it). */
     void drain(Entry e, String why) {
         synchronized (lock) {
