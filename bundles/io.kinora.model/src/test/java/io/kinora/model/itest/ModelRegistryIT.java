@@ -180,8 +180,11 @@ class ModelRegistryIT {
             }
         }
         config.getClass().getMethod("delete").invoke(config);
-        awaitRoute("1.1.0");
-        assertEquals(RoutingPolicy.Mode.LATEST, registry.policy(FAMILY).mode());
+        long deadline = System.currentTimeMillis() + 10_000; // Config Admin delivers the deletion asynchronously
+        while (registry.policy(FAMILY).mode() != RoutingPolicy.Mode.LATEST && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(RoutingPolicy.Mode.LATEST, registry.policy(FAMILY).mode(), "configuration deleted: back to latest");
     }
 
     @Test
