@@ -72,8 +72,8 @@ final class PresetChooser {
         /** Which preset the image supports and a phrase saying why; empty when it says nothing clear. */
         Map<String, String> evidence() {
             Map<String, String> e = new LinkedHashMap<>();
-            if (fire > 0.03 && luma < 0.45) e.put("fire", pct(fire) + " flame-coloured pixels in a dark picture");
-            if (water > 0.25) e.put("ocean", pct(water) + " of the lower half is water blue");
+            if (fire > 0.03 && luma < 0.45) e.put("fire", "flame colours in " + pct(fire) + " of a dark picture");
+            if (water > 0.25) e.put("ocean", "water blue in " + pct(water) + " of the lower half");
             if (foliage > 0.30) e.put("forest", pct(foliage) + " foliage green");
             if (luma < 0.22 && !e.containsKey("fire")) e.put("night", "a dark picture (mean brightness " + pct(luma) + ")");
             if (grey > 0.55 && foliage < 0.1 && water < 0.1 && luma >= 0.22) e.put("traffic", pct(grey) + " grey, unsaturated surfaces");
