@@ -1,6 +1,5 @@
 package io.kinora.voice.internal.marytts;
 
-import marytts.LocalMaryInterface;
 import marytts.config.MaryConfig;
 import marytts.exceptions.MaryConfigurationException;
 import marytts.server.Mary;
@@ -50,7 +49,7 @@ final class MaryRuntime {
                 throw new MaryConfigurationException("no MaryTTS config lists the JTokeniser module; cannot install "
                         + "Kinora's tokenizer in its place", null);
             }
-            new LocalMaryInterface(); // runs Mary.startup()
+            Mary.startup(false); // false: do not add jars from MARY_BASE to the class path
             double took = (System.nanoTime() - t0) / 1e9;
             LOG.info("MaryTTS 5.2.1 started in {} s with {} in place of JTokeniser", String.format("%.2f", took),
                     KinoraTokeniser.class.getSimpleName());

@@ -56,6 +56,22 @@ public final class MaryVoiceEngine implements VoiceEngine {
 
     private static final Logger LOG = LoggerFactory.getLogger(MaryVoiceEngine.class);
 
+    /**
+     * MaryTTS's startup registers a JVM shutdown hook (a thread created in the starting thread's group) that
+     * calls {@code Mary.shutdown()}: at JVM exit it throws, because MaryTTS is already shut down by
+     * {@link #deactivate} or its bundle's class loader is gone. MaryTTS is started in this group, whose handler
+     * drops what that hook throws instead of printing a stack trace at every exit; any other thread's failure
+     * still goes to the default handler.
+     */
+    static final ThreadGroup MARY_THREADS = new ThreadGroup("kinora-marytts") {
+        @Override
+        public void uncaughtException(Thread t, Throwable e) {
+            if (!t.getClass().getName().startsWith("marytts.")) {
+                super.uncaughtException(t, e);
+            }
+        }
+    };
+
     private final Map<String, MaryProfile> profiles = new LinkedHashMap<>();
     private final List<VoiceInfo> voices;
     private final Semaphore permits;
@@ -73,7 +89,7 @@ public final class MaryVoiceEngine implements VoiceEngine {
         voices = profiles.values().stream().map(p -> p.info).collect(Collectors.toUnmodifiableList());
         permits = new Semaphore(Math.max(1, maxParallelSyntheses), true);
         started = new CompletableFuture<>();
-        Thread starter = new Thread(() -> {
+        Thread starter = new Thread(MARY_THREADS, () -> {
             try {
                 started.complete(MaryRuntime.start());
             } catch (Throwable e) {
@@ -86,10 +102,14 @@ public final class MaryVoiceEngine implements VoiceEngine {
     }
 
     /**
-     * Shuts MaryTTS down when this bundle stops. MaryTTS cannot start twice in one class loader (its module
-     * registry is static and stays closed after the first startup), so when only the component cycles
-     * (configuration change) while the bundle keeps running, MaryTTS stays up for the next activation; a bundle
-     * update or refresh gets a new class loader and a fresh MaryTTS.
+     * Shuts MaryTTS down when this bundle stops (bundle update, uninstall, framework shutdown).
+     * <ul>
+     * <li>MaryTTS cannot start twice in one class loader (its module registry is static and stays closed after the
+     * first startup): when only the component cycles (configuration change) while the bundle keeps running,
+     * MaryTTS stays up for the next activation; an updated or refreshed bundle gets a new class loader and a fresh
+     * MaryTTS.</li>
+     * <li>MaryTTS's own JVM shutdown hook then finds it down and throws; see {@link #MARY_THREADS}.</li>
+     * </ul>
      */
     @Deactivate
     public void deactivate() {
@@ -99,12 +119,11 @@ public final class MaryVoiceEngine implements VoiceEngine {
             return; // it did not start: nothing to stop
         }
         org.osgi.framework.Bundle bundle = org.osgi.framework.FrameworkUtil.getBundle(MaryVoiceEngine.class);
-        if (bundle != null && (bundle.getState() & (org.osgi.framework.Bundle.STOPPING
-                | org.osgi.framework.Bundle.RESOLVED | org.osgi.framework.Bundle.INSTALLED)) != 0) {
-            MaryRuntime.stop();
-        } else {
+        if (bundle == null || bundle.getState() == org.osgi.framework.Bundle.ACTIVE) {
             LOG.debug("MaryTTS stays up: the component cycles while its bundle keeps running");
+            return;
         }
+        MaryRuntime.stop();
     }
 
     @Override
