@@ -29,6 +29,11 @@ final class FocusTrack {
     static final double ZOOM = 0.04;
     /** Spring time constant, seconds. */
     static final double TIME_CONSTANT = 0.25;
+    /**
+     * Follow mode (a 9:16 or 1:1 crop too narrow for every placed character): the framing travels all the way to
+     * the speaker (horizontally) with this slower time constant, a gentle re-framing pan rather than a nudge.
+     */
+    static final double FOLLOW_TIME_CONSTANT = 0.6;
 
     private static final int SUBSTEPS = 8;
 
@@ -54,6 +59,14 @@ final class FocusTrack {
      * @param strength 0 disables speaker focus, 1 is the default amount
      */
     static FocusTrack of(Timeline timeline, SceneSpec scene, Framing framing, double strength) {
+        return of(timeline, scene, framing, strength, false);
+    }
+
+    /**
+     * @param followSpeaker true in a crop that cannot hold every placed character: centre the speaker during their
+     *                      lines (horizontally, within the picture), back to the group framing between lines
+     */
+    static FocusTrack of(Timeline timeline, SceneSpec scene, Framing framing, double strength, boolean followSpeaker) {
         int n = timeline.frameCount();
         if (strength <= 0) return none(n, "off (focus strength 0)");
         if (timeline.shots().stream().allMatch(s -> s.focus() == null)) {
@@ -74,17 +87,29 @@ final class FocusTrack {
                 continue;
             }
             focused.add(shot.focus());
-            tx[i] = clamp(GAIN * strength * framing.viewXOfFraction(p.x()), MAX_X * strength);
+            if (followSpeaker) {
+                // all the way to the speaker, but the window (half-width < 1 view unit) stays inside the picture
+                double lo = framing.minViewX() + 1;
+                double hi = framing.maxViewX() - 1;
+                double target = framing.viewXOfFraction(p.x()) * Math.min(1, strength);
+                tx[i] = lo > hi ? 0 : Math.max(lo, Math.min(hi, target));
+            } else {
+                tx[i] = clamp(GAIN * strength * framing.viewXOfFraction(p.x()), MAX_X * strength);
+            }
             ty[i] = clamp(GAIN * strength * framing.viewYOfFraction(p.y()), MAX_Y * strength);
             tw[i] = Math.min(1, strength);
         }
         double dt = 1.0 / timeline.fps();
-        double[] x = follow(tx, dt);
-        double[] y = follow(ty, dt);
-        double[] w = follow(tw, dt);
+        double tc = followSpeaker ? FOLLOW_TIME_CONSTANT : TIME_CONSTANT;
+        double[] x = follow(tx, dt, tc);
+        double[] y = follow(ty, dt, tc);
+        double[] w = follow(tw, dt, tc);
         StringBuilder s = new StringBuilder();
         if (!focused.isEmpty()) {
-            s.append("eases toward ").append(String.join(", ", focused)).append(" while they speak, wide between lines");
+            s.append(followSpeaker ? "re-frames onto " : "eases toward ").append(String.join(", ", focused))
+                    .append(" while they speak, ").append(followSpeaker
+                            ? "back to the group between lines (the crop is too narrow to hold everyone)"
+                            : "wide between lines");
         } else {
             s.append("none");
         }
@@ -97,8 +122,8 @@ final class FocusTrack {
     }
 
     /** Critically damped spring following {@code target}, starting at rest at 0. */
-    private static double[] follow(double[] target, double dt) {
-        double omega = 1 / TIME_CONSTANT;
+    private static double[] follow(double[] target, double dt, double timeConstant) {
+        double omega = 1 / timeConstant;
         double h = dt / SUBSTEPS;
         double pos = 0;
         double vel = 0;

@@ -98,7 +98,7 @@ final class ParallaxRenderer {
             SubjectFrame.Choice crop = SubjectFrame.choose(request.aspect(), centred, scene, timeline,
                     depth.subjectX(), depth.subjectY());
             Framing framing = crop.framing();
-            FocusTrack focus = FocusTrack.of(timeline, scene, framing, settings.focusStrength());
+            FocusTrack focus = FocusTrack.of(timeline, scene, framing, settings.focusStrength(), crop.followSpeaker());
             SceneMotion.Plan motion = SceneMotion.plan(SceneMotion.wish(scene.prompt()), depth.coverage(),
                     settings.motionStrength(), frames / (double) timeline.fps(), scene.seed());
             CameraPlan plan = CameraPlan.plan(move, intensity, easing, frames, timeline.fps(), scene.seed(), framing,

@@ -27,7 +27,8 @@ final class SubjectFrame {
     /** Weight of a character who is placed but never favoured by a shot, relative to one second of speech. */
     private static final double SILENT_WEIGHT = 0.25;
 
-    record Choice(Framing framing, String reason) {
+    /** @param followSpeaker the crop cannot hold every placed character: the framing follows the speaker */
+    record Choice(Framing framing, String reason, boolean followSpeaker) {
     }
 
     private SubjectFrame() {
@@ -35,13 +36,14 @@ final class SubjectFrame {
 
     static Choice choose(Aspect aspect, Framing centred, SceneSpec scene, Timeline timeline, double salX, double salY) {
         if (aspect == null || aspect == Aspect.LANDSCAPE) {
-            return new Choice(centred, "centred cover crop (the 16:9 rendition keeps the photo's composition)");
+            return new Choice(centred, "centred cover crop (the 16:9 rendition keeps the photo's composition)", false);
         }
         Map<String, Double> weight = new LinkedHashMap<>();
         for (CharacterSpec c : scene.characters()) {
             if (c.position() != null) weight.put(c.id(), SILENT_WEIGHT);
         }
         String how;
+        boolean follow = false;
         double fx;
         double fy;
         if (!weight.isEmpty()) {
@@ -67,7 +69,9 @@ final class SubjectFrame {
                 minY = Math.min(minY, c.position().y());
                 maxY = Math.max(maxY, c.position().y());
             }
-            fx = keepInside(sx / total, minX, maxX, centred.cropW() / centred.picW());
+            double widthFraction = centred.cropW() / centred.picW();
+            follow = maxX - minX > widthFraction * (1 - 2 * MARGIN);
+            fx = keepInside(sx / total, minX, maxX, widthFraction);
             fy = keepInside(sy / total, minY, maxY, centred.cropH() / centred.picH());
             how = "on the characters (" + String.join(", ", weight.keySet()) + "), weighted by speaking time";
         } else {
@@ -76,8 +80,9 @@ final class SubjectFrame {
             how = String.format(Locale.ROOT, "on the picture's saliency centroid (%.2f, %.2f)", salX, salY);
         }
         Framing f = centred.centredOn(fx, fy);
-        return new Choice(f, String.format(Locale.ROOT, "%s crop placed %s: centre at (%.2f, %.2f) of the picture",
-                aspect.id(), how, f.centreFractionX(), f.centreFractionY()));
+        return new Choice(f, String.format(Locale.ROOT, "%s crop placed %s: centre at (%.2f, %.2f) of the picture%s",
+                aspect.id(), how, f.centreFractionX(), f.centreFractionY(),
+                follow ? "; too narrow for everyone, so it follows the active speaker during their lines" : ""), follow);
     }
 
     /** Moves {@code c} so that [lo, hi] fits inside a window of size {@code size} around it, when it can. */

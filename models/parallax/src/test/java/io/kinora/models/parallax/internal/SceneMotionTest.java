@@ -170,6 +170,30 @@ class SceneMotionTest {
     }
 
     @Test
+    void aNarrowCropFollowsWhoeverSpeaks() {
+        RgbImage img = TestScenes.smooth(1600, 900);
+        TestScenes.disk(img, 0.2 * 1600, 450, 50, 250, 20, 20);
+        TestScenes.disk(img, 0.8 * 1600, 450, 50, 20, 20, 250);
+        List<CharacterSpec> two = List.of(new CharacterSpec("ann", null, null, new Position(0.2, 0.5)),
+                new CharacterSpec("bob", null, null, new Position(0.8, 0.5)));
+        TestScenes.Frames f = TestScenes.render(model, TestScenes.scene("static", CameraMove.STATIC, 0.5, true, two),
+                TestScenes.timeline(144, 24, List.of(new Shot(0, 3, "ann"), new Shot(3, 6, "bob"))), img,
+                Aspect.PORTRAIT, 180, 320, ProgressListener.NONE, Cancellation.NEVER);
+        double[] ann = Measure.centroid(f.frames.get(70), 250, 20, 20, 30);
+        double[] bob = Measure.centroid(f.frames.get(143), 20, 20, 250, 30);
+        assertTrue(ann[2] > 300 && Math.abs(ann[0] - 90) < 40, "ann during her line: " + java.util.Arrays.toString(ann));
+        assertTrue(bob[2] > 300 && Math.abs(bob[0] - 90) < 40, "bob during his line: " + java.util.Arrays.toString(bob));
+        // a re-framing pan, never a cut. Bound: the critically damped spring's peak speed for a step A is
+        // A / (time constant x e); A <= the speakers' distance, 0.6 x 1600 px of the picture = 341 output px, so
+        // <= 341 / (0.6 x 2.718) / 24 = 8.7 px per frame
+        double bound = Measure.meanGradient(f.frames.get(0)) * 8.7 + 0.5;
+        for (int i = 1; i < f.frames.size(); i++) {
+            assertTrue(Measure.mad(f.frames.get(i - 1), f.frames.get(i)) <= bound, "jump at frame " + i);
+        }
+        assertTrue(f.report.choices().get("focus").startsWith("re-frames onto ann, bob"), f.report.choices().get("focus"));
+    }
+
+    @Test
     void squareRenditionFollowsTheSalientSubjectWithoutPositions() {
         RgbImage img = TestScenes.smooth(1600, 600);
         for (int i = 0; i < img.rgb().length; i++) img.rgb()[i] = (byte) 128;
