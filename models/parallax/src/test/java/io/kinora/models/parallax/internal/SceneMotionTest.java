@@ -214,4 +214,27 @@ class SceneMotionTest {
                 TestScenes.timeline(1, 24, null), img, W, H);
         assertTrue(Measure.psnr(wide.frames.get(0), Measure.fitted(img, W, H, CameraPlan.OVERSCAN)) >= 35);
     }
+
+    /** Scene motion displaces samples too: the camera plan's border guard keeps room for it (strongest settings). */
+    @Test
+    void sceneMotionNeverShowsAnEdgeBand() {
+        ParallaxVideoModel strong = Models.create(new ParallaxRenderer.Settings(2, 2, 2));
+        try {
+            RgbImage img = TestScenes.textured(800, 600);
+            for (CameraMove move : new CameraMove[] {CameraMove.PAN_LEFT, CameraMove.STATIC, CameraMove.ARC_RIGHT}) {
+                TestScenes.Frames f = TestScenes.render(strong, TestScenes.scene("the lake under drifting clouds", move,
+                        1.0, true, null), TestScenes.timeline(48, 12, null), img, W, H);
+                assertTrue(f.report.choices().get("motion").contains("water shimmer on")
+                        && f.report.choices().get("motion").contains("clouds drift"), f.report.choices().get("motion"));
+                for (int i = 0; i < f.frames.size(); i++) {
+                    for (int edge = 0; edge < 4; edge++) {
+                        double[] st = Measure.edgeStats(f.frames.get(i), edge, 2);
+                        assertTrue(st[0] > 8 && st[1] < 0.1, move + " frame " + i + " edge " + edge + ": " + st[0] + ", " + st[1]);
+                    }
+                }
+            }
+        } finally {
+            strong.deactivate();
+        }
+    }
 }
