@@ -10,7 +10,10 @@ import java.util.SplittableRandom;
  */
 final class ParticleLayers {
 
-    /** How one kind of particle looks and moves; sizes and speeds relative to the frame height. */
+    /**
+     * How one kind of particle looks and moves; sizes and speeds relative to the frame height, the count per frame
+     * given per megapixel of a 1280x720 frame (so every resolution shows the same number of particles).
+     */
     private record Look(double perMegapixel, double size, double length, double slant, double opacity,
                         double speedY, double speedX, double sway, int r, int g, int b) {
     }
@@ -87,7 +90,8 @@ final class ParticleLayers {
         Look look = look(kind);
         SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + kind.ordinal());
         float[] a = new float[2 * width * height];
-        double megapixels = width * (double) height / 1e6;
+        // the same particles at every resolution: counts refer to a 1280x720 frame of the same area ratio
+        double megapixels = 1280 * 720 / 1e6;
         for (int layer = 0; layer < 2; layer++) {
             double scale = layer == 0 ? 0.65 : 1.0;
             int count = (int) Math.round(look.perMegapixel() * megapixels * (layer == 0 ? 1.4 : 0.8));
