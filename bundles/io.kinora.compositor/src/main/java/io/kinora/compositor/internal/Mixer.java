@@ -113,7 +113,12 @@ final class Mixer {
                     bed == null ? null : new AudioBuffer(rate, 2, stem(bed, 1f, ones)));
         }
         TruePeakLimiter limiter = new TruePeakLimiter(settings.ceilingDbtp(), rate, 1.5, 60);
-        double[] premixPeaks = LoudnessMeter.truePeakPerFrame(premix, 2, new LoudnessMeter.Interpolator());
+        // the premix's true peaks, exact down to 6 dB below where the first pass's gain puts the ceiling; later passes
+        // reuse them scaled, and measure afresh if their gain rises past that margin
+        double firstGain = dbToGain(target - measured);
+        double ceiling = dbToGain(settings.ceilingDbtp());
+        LoudnessMeter.Interpolator ip = new LoudnessMeter.Interpolator();
+        double[] premixPeaks = LoudnessMeter.truePeakPerFrame(premix, 2, ip, 0.5 * ceiling / firstGain);
         double gainDb = target - measured;
         float[] out = null;
         float[] envelope = new float[frames];
@@ -124,7 +129,8 @@ final class Mixer {
             out = premix.clone();
             applied = gainDb;
             scale(out, (float) dbToGain(gainDb));
-            reduction = limiter.apply(out, 2, envelope, premixPeaks, (float) dbToGain(gainDb));
+            double g = (float) dbToGain(gainDb);
+            reduction = g < 1.9 * firstGain ? limiter.apply(out, 2, envelope, premixPeaks, g) : limiter.apply(out, 2, envelope);
             lufs = LoudnessMeter.integrated(out, 2, rate);
             double error = target - lufs;
             if (Math.abs(error) < 0.05 || !Double.isFinite(lufs)) break;

@@ -44,7 +44,7 @@ final class TruePeakLimiter {
         double target = ceiling * 0.985;
         double[] tp;
         if (truePeak == null) {
-            tp = LoudnessMeter.truePeakPerFrame(interleaved, channels, ip);
+            tp = LoudnessMeter.truePeakPerFrame(interleaved, channels, ip, target);
         } else {
             tp = new double[frames];
             for (int n = 0; n < frames; n++) tp[n] = truePeak[n] * scale;
@@ -67,7 +67,8 @@ final class TruePeakLimiter {
             for (int ch = 0; ch < channels; ch++) interleaved[n * channels + ch] *= (float) g;
         }
         // guarantee the ceiling after the fact (inter-sample peaks of the gain-modulated signal)
-        double after = LoudnessMeter.truePeak(interleaved, channels);
+        double after = 0;
+        for (double v : LoudnessMeter.truePeakPerFrame(interleaved, channels, ip, ceiling)) after = Math.max(after, v);
         if (after > ceiling) {
             float trim = (float) (ceiling / after * 0.999);
             for (int i = 0; i < interleaved.length; i++) interleaved[i] *= trim;
