@@ -31,48 +31,70 @@ final class MaryTimings {
     }
 
     /**
-     * MaryTTS's phone end times leave out the pauses ({@code <boundary duration="ms">}); the audio has them. So
-     * every boundary met in document order delays the phones after it.
+     * Pauses: MaryTTS's {@code <boundary duration="ms">} pauses are in the audio, but the phones' {@code end} times
+     * sometimes include them (a gap between one phone's end and the next phone's start) and sometimes do not
+     * (the next phone starts where the last ended). So each pending boundary delays the following phones by the
+     * part of its duration that the phone times do not already show.
      */
     static List<Unit> units(Document doc) {
         List<Unit> out = new ArrayList<>();
-        collect(doc.getDocumentElement(), out, new double[]{0});
+        collect(doc.getDocumentElement(), out, new Clock());
         return out;
     }
 
-    private static void collect(Element e, List<Unit> out, double[] pause) {
+    /** Running state over the document: offset added to phone times, pause not yet placed, last raw phone end. */
+    private static final class Clock {
+        double offset;
+        double pending;
+        double lastRawEnd;
+    }
+
+    private static void collect(Element e, List<Unit> out, Clock clock) {
         String name = e.getLocalName() != null ? e.getLocalName() : e.getTagName();
-        if (name.equals("boundary") && !e.getAttribute("duration").isEmpty()) {
-            pause[0] += Double.parseDouble(e.getAttribute("duration")) / 1000;
-            return;
-        }
         if (name.equals("mtu") || name.equals("t")) {
-            double[] span = {Double.NaN, Double.NaN, pause[0]};
-            phones(e, span);
-            pause[0] = span[2];
+            double[] span = {Double.NaN, Double.NaN};
+            phones(e, span, clock);
             String text = name.equals("mtu") ? e.getAttribute("orig") : e.getTextContent().trim();
             out.add(new Unit(text, span[0], span[1]));
             return;
         }
+        if (name.equals("boundary")) {
+            boundary(e, clock);
+            return;
+        }
         for (Node c = e.getFirstChild(); c != null; c = c.getNextSibling()) {
-            if (c instanceof Element child) collect(child, out, pause);
+            if (c instanceof Element child) collect(child, out, clock);
         }
     }
 
-    private static void phones(Element e, double[] span) {
+    private static void boundary(Element e, Clock clock) {
+        if (!e.getAttribute("duration").isEmpty()) {
+            clock.pending += Double.parseDouble(e.getAttribute("duration")) / 1000;
+        }
+    }
+
+    private static void phones(Element e, double[] span, Clock clock) {
         String name = e.getLocalName() != null ? e.getLocalName() : e.getTagName();
-        if (name.equals("boundary") && !e.getAttribute("duration").isEmpty()) {
-            span[2] += Double.parseDouble(e.getAttribute("duration")) / 1000;
+        if (name.equals("boundary")) {
+            boundary(e, clock);
         }
         if (name.equals("ph") && !e.getAttribute("end").isEmpty()) {
-            double end = Double.parseDouble(e.getAttribute("end")) + span[2];
+            double rawEnd = Double.parseDouble(e.getAttribute("end"));
             double d = e.getAttribute("d").isEmpty() ? 0 : Double.parseDouble(e.getAttribute("d")) / 1000;
-            double start = end - d;
+            double rawStart = rawEnd - d;
+            if (clock.pending > 0) {
+                double shown = Math.max(0, rawStart - clock.lastRawEnd);
+                clock.offset += Math.max(0, clock.pending - shown);
+                clock.pending = 0;
+            }
+            clock.lastRawEnd = rawEnd;
+            double start = rawStart + clock.offset;
+            double end = rawEnd + clock.offset;
             if (Double.isNaN(span[0]) || start < span[0]) span[0] = start;
             if (Double.isNaN(span[1]) || end > span[1]) span[1] = end;
         }
         for (Node c = e.getFirstChild(); c != null; c = c.getNextSibling()) {
-            if (c instanceof Element child) phones(child, span);
+            if (c instanceof Element child) phones(child, span, clock);
         }
     }
 
