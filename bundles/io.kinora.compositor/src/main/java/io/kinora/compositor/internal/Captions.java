@@ -169,8 +169,16 @@ final class Captions {
             }
         }
         List<Token> out = new ArrayList<>();
+        double last = line.start();
         for (Token t : raw) {
             if (t.text().isEmpty()) continue;
+            if (!Double.isFinite(t.start()) || !Double.isFinite(t.end())) {
+                // a word without a usable time is shown with its neighbour (never dropped, never NaN in the file)
+                t = new Token(t.text(), last, last);
+            } else if (t.end() < t.start()) {
+                t = new Token(t.text(), t.start(), t.start());
+            }
+            last = Math.max(last, t.end());
             if (columns(t.text()) <= MAX_COLUMNS) {
                 out.add(t);
                 continue;

@@ -121,4 +121,16 @@ class CaptionsTest {
         Captions.Segment both = segs.stream().filter(s -> s.active().size() == 2).findFirst().orElseThrow();
         assertEquals("ann: I am talking now.\nbob: So am I.", Captions.display(both, true));
     }
+
+    @Test
+    void badTimingsAndOddTextNeverBreakTheFile() {
+        SpokenLine l = new SpokenLine(0, "ann", "مرحبا بالعالم 👋 hello", "v", 1, 3, List.of(
+                new WordTiming("مرحبا", 1.0, 1.4), new WordTiming("بالعالم", Double.NaN, Double.NaN),
+                new WordTiming("👋", 2.0, 1.9), new WordTiming("hello", 2.1, 2.6)));
+        String vtt = Captions.webVtt(Captions.cues(timeline(4, l), Map.of("ann", "A<n>n")));
+        assertFalse(vtt.contains("NaN"), vtt);
+        assertTrue(vtt.contains("<v A&lt;n&gt;n>مرحبا بالعالم</v>"), "the untimed word stays with its neighbour: " + vtt);
+        assertTrue(vtt.contains("<v A&lt;n&gt;n>👋 hello</v>"), "split at the 0.6 s pause: " + vtt);
+        assertEquals("WEBVTT\n\n", Captions.webVtt(Captions.cues(timeline(4), Map.of())));
+    }
 }
