@@ -36,7 +36,7 @@ final class Entry implements Router.Candidate {
     final long seenNanos;
     String family;
     String description = "";
-    ModelState state = ModelState.INSTALLED;
+    volatile ModelState state = ModelState.INSTALLED;
     String reason;
     long installToReadyMillis = -1;
     int leases;

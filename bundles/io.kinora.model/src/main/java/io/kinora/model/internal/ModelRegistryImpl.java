@@ -237,7 +237,7 @@ public class ModelRegistryImpl implements ModelRegistry {
         Bundle b = ref.getBundle();
         if (b == null) return;
         Entry e = registry.byBundle(b.getBundleId());
-        if (e == null || !e.live() && e.state != ModelState.RETIRED) {
+        if (e == null) {
             if (b.getHeaders("").get(HEADER) == null) {
                 logger.warn("bundle {} ({}) registers a VideoModel but has no {} header: the registry does not route "
                         + "to it", b.getSymbolicName(), b.getBundleId(), HEADER);
