@@ -64,7 +64,9 @@ final class FocusTrack {
 
     /**
      * @param followSpeaker true in a crop that cannot hold every placed character: centre the speaker during their
-     *                      lines (horizontally, within the picture), back to the group framing between lines
+     *                      lines (horizontally, within the picture); between lines the framing stays on the last
+     *                      speaker (before the first line: on the first one), so it never rests on a frame that
+     *                      cuts both speakers in half
      */
     static FocusTrack of(Timeline timeline, SceneSpec scene, Framing framing, double strength, boolean followSpeaker) {
         int n = timeline.frameCount();
@@ -100,6 +102,7 @@ final class FocusTrack {
             tw[i] = Math.min(1, strength);
         }
         double dt = 1.0 / timeline.fps();
+        if (followSpeaker) holdBetweenLines(tx, tw);
         double tc = followSpeaker ? FOLLOW_TIME_CONSTANT : TIME_CONSTANT;
         double[] x = follow(tx, dt, tc);
         double[] y = follow(ty, dt, tc);
@@ -108,7 +111,7 @@ final class FocusTrack {
         if (!focused.isEmpty()) {
             s.append(followSpeaker ? "re-frames onto " : "eases toward ").append(String.join(", ", focused))
                     .append(" while they speak, ").append(followSpeaker
-                            ? "back to the group between lines (the crop is too narrow to hold everyone)"
+                            ? "holding on the last speaker between lines (the crop is too narrow to hold everyone)"
                             : "wide between lines");
         } else {
             s.append("none");
@@ -119,6 +122,18 @@ final class FocusTrack {
                     .append(focused.isEmpty() ? ")" : "");
         }
         return new FocusTrack(x, y, w, s.toString(), !focused.isEmpty());
+    }
+
+    /**
+     * Frames without a line (weight 0) take the previous speaker's target, or the first speaker's before any line.
+     * The weight (the slight tightening) still returns to 0 between lines.
+     */
+    private static void holdBetweenLines(double[] tx, double[] tw) {
+        int first = -1;
+        for (int i = 0; i < tx.length && first < 0; i++) if (tw[i] > 0) first = i;
+        if (first < 0) return;
+        for (int i = 0; i < first; i++) tx[i] = tx[first];
+        for (int i = first + 1; i < tx.length; i++) if (tw[i] == 0) tx[i] = tx[i - 1];
     }
 
     /** Critically damped spring following {@code target}, starting at rest at 0. */

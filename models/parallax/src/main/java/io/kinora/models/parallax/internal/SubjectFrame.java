@@ -72,6 +72,11 @@ final class SubjectFrame {
             double widthFraction = centred.cropW() / centred.picW();
             follow = maxX - minX > widthFraction * (1 - 2 * MARGIN);
             fx = keepInside(sx / total, minX, maxX, widthFraction);
+            String first = follow ? firstSpeaker(timeline, weight) : null;
+            if (first != null) {
+                // the framing follows the speaker: start on the first one, so the clip begins at rest on them
+                fx = scene.character(first).position().x();
+            }
             fy = keepInside(sy / total, minY, maxY, centred.cropH() / centred.picH());
             how = "on the characters (" + String.join(", ", weight.keySet()) + "), weighted by speaking time";
         } else {
@@ -83,6 +88,13 @@ final class SubjectFrame {
         return new Choice(f, String.format(Locale.ROOT, "%s crop placed %s: centre at (%.2f, %.2f) of the picture%s",
                 aspect.id(), how, f.centreFractionX(), f.centreFractionY(),
                 follow ? "; too narrow for everyone, so it follows the active speaker during their lines" : ""), follow);
+    }
+
+    private static String firstSpeaker(Timeline timeline, Map<String, Double> placed) {
+        for (Shot s : timeline.shots()) {
+            if (s.focus() != null && placed.containsKey(s.focus())) return s.focus();
+        }
+        return null;
     }
 
     /** Moves {@code c} so that [lo, hi] fits inside a window of size {@code size} around it, when it can. */

@@ -179,6 +179,9 @@ class SceneMotionTest {
         TestScenes.Frames f = TestScenes.render(model, TestScenes.scene("static", CameraMove.STATIC, 0.5, true, two),
                 TestScenes.timeline(144, 24, List.of(new Shot(0, 3, "ann"), new Shot(3, 6, "bob"))), img,
                 Aspect.PORTRAIT, 180, 320, ProgressListener.NONE, Cancellation.NEVER);
+        double[] start = Measure.centroid(f.frames.get(0), 250, 20, 20, 30);
+        assertTrue(start[2] > 300 && Math.abs(start[0] - 90) < 40, "the clip starts on the first speaker: "
+                + java.util.Arrays.toString(start));
         double[] ann = Measure.centroid(f.frames.get(70), 250, 20, 20, 30);
         double[] bob = Measure.centroid(f.frames.get(143), 20, 20, 250, 30);
         assertTrue(ann[2] > 300 && Math.abs(ann[0] - 90) < 40, "ann during her line: " + java.util.Arrays.toString(ann));
