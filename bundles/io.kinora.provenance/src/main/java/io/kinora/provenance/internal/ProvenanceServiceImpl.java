@@ -20,6 +20,7 @@ import io.kinora.provenance.internal.c2pa.UnsignedC2pa;
 import io.kinora.provenance.internal.visible.Corner;
 import io.kinora.provenance.internal.visible.LabelFonts;
 import io.kinora.provenance.internal.visible.VisibleLabeler;
+import io.kinora.provenance.internal.watermark.LumaWatermarker;
 import io.kinora.provenance.internal.watermark.NoWatermark;
 import io.kinora.provenance.internal.watermark.Watermarker;
 import org.osgi.framework.BundleContext;
@@ -79,7 +80,7 @@ public final class ProvenanceServiceImpl implements ProvenanceService {
     @Activate
     public ProvenanceServiceImpl(ProvenanceConfig config, BundleContext context) {
         this(config, LabelFonts::systemFonts, setup(config, context), context == null ? "dev" : context.getBundle().getVersion().toString(),
-                new NoWatermark());
+                watermarker(config));
     }
 
     private ProvenanceServiceImpl(ProvenanceConfig config, Supplier<List<Font>> installedFonts, SigningSetup keys, String version, Watermarker watermarker) {
@@ -346,6 +347,12 @@ public final class ProvenanceServiceImpl implements ProvenanceService {
         }
         return SigningSetup.resolve(config.signingKeystore(), config._signingKeystorePassword(), config.signingKeyAlias(), dir, config.producer(),
                 config.trustAnchors());
+    }
+
+    private static Watermarker watermarker(ProvenanceConfig config) {
+        if (!config.watermarkEnabled()) return new NoWatermark();
+        String key = config._watermarkKey();
+        return new LumaWatermarker(key == null || key.isEmpty() ? "kinora-default-watermark-key" : key);
     }
 
     private static String digitalSourceType(ProvenanceConfig config) {

@@ -22,7 +22,7 @@ public final class NoWatermark implements Watermarker {
 
     @Override
     public LayerStatus applied(ProvenanceRequest request) {
-        return new LayerStatus(Layers.WATERMARK, false, "not embedded: invisible watermark not implemented yet");
+        return new LayerStatus(Layers.WATERMARK, false, "not embedded: the invisible watermark is switched off (watermarkEnabled=false)");
     }
 
     @Override

@@ -1,0 +1,210 @@
+package io.kinora.provenance.internal.watermark;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Finds a {@link LumaMark} in decoded luma frames: high-pass (luma minus its 17x17 mean, clipped), fold modulo
+ * the tile period at candidate scales (1, 0.9, 0.75, 0.667, 0.5 of the marked size), resample each fold to the
+ * tile, locate the sync row by FFT cross-correlation (any crop offset), then read the code bits and Chase-decode
+ * against the CRC-24. A payload is only reported when the sync peak is significant AND the CRC checks.
+ */
+public final class LumaDetector {
+    /** Sync peak z-score needed to look for a payload; unmarked video scores about 4 (max over 16384 shifts). */
+    static final double SYNC_Z = 4.5;
+    /** Chase decoding flips up to three of this many least reliable bits (299 candidates, each checked by the CRC-24). */
+    static final int CHASE_WEAK = 12;
+    static final double[] SCALES = {1.0, 0.9, 0.75, 2.0 / 3.0, 0.5};
+    private final LumaMark mark;
+    private final float[][] accumulators;
+    private final int[] periods;
+    private int frames;
+    /** The hard-decided code word of the last {@link #detect()} (before Chase decoding), for measurements. */
+    boolean[] lastCode;
+
+    /** The outcome: found or not, the payload, the sync z-score, the scale, bits corrected, a confidence in [0, 1]. */
+    public record Detection(boolean found, Long payload, double syncZ, double scale, int corrected, double confidence, int frames) {
+    }
+
+    public LumaDetector(LumaMark mark) {
+        this.mark = mark;
+        this.periods = new int[SCALES.length];
+        this.accumulators = new float[SCALES.length][];
+        for (int s = 0; s < SCALES.length; s++) {
+            periods[s] = (int) Math.round(LumaMark.TILE * SCALES[s]);
+            accumulators[s] = new float[periods[s] * periods[s]];
+        }
+    }
+
+    /**
+     * Adds one frame of 8-bit luma, {@code width x height}, row-major. The frame is whitened: luma minus its
+     * 17x17 mean, divided by the 9x9 standard deviation (+4) so textured regions do not drown the mark, clipped.
+     */
+    public void add(byte[] luma, int width, int height) {
+        int w1 = width + 1;
+        long[] sum = new long[w1 * (height + 1)];
+        long[] sq = new long[w1 * (height + 1)];
+        for (int y = 0; y < height; y++) {
+            long rs = 0;
+            long rq = 0;
+            for (int x = 0; x < width; x++) {
+                int l = luma[y * width + x] & 0xff;
+                rs += l;
+                rq += (long) l * l;
+                sum[(y + 1) * w1 + x + 1] = sum[y * w1 + x + 1] + rs;
+                sq[(y + 1) * w1 + x + 1] = sq[y * w1 + x + 1] + rq;
+            }
+        }
+        for (int y = 0; y < height; y++) {
+            int y0 = Math.max(0, y - 8);
+            int y1 = Math.min(height, y + 9);
+            int v0 = Math.max(0, y - 4);
+            int v1 = Math.min(height, y + 5);
+            for (int x = 0; x < width; x++) {
+                int x0 = Math.max(0, x - 8);
+                int x1 = Math.min(width, x + 9);
+                double mean = (double) (sum[y1 * w1 + x1] - sum[y0 * w1 + x1] - sum[y1 * w1 + x0] + sum[y0 * w1 + x0]) / ((y1 - y0) * (x1 - x0));
+                int u0 = Math.max(0, x - 4);
+                int u1 = Math.min(width, x + 5);
+                int n = (v1 - v0) * (u1 - u0);
+                double m9 = (double) (sum[v1 * w1 + u1] - sum[v0 * w1 + u1] - sum[v1 * w1 + u0] + sum[v0 * w1 + u0]) / n;
+                double q9 = (double) (sq[v1 * w1 + u1] - sq[v0 * w1 + u1] - sq[v1 * w1 + u0] + sq[v0 * w1 + u0]) / n;
+                double std = Math.sqrt(Math.max(0, q9 - m9 * m9));
+                float hp = (float) (((luma[y * width + x] & 0xff) - mean) / (std + 4.0));
+                if (hp > 1.5f) hp = 1.5f;
+                else if (hp < -1.5f) hp = -1.5f;
+                for (int s = 0; s < periods.length; s++) {
+                    int p = periods[s];
+                    accumulators[s][(y % p) * p + (x % p)] += hp;
+                }
+            }
+        }
+        frames++;
+    }
+
+    public Detection detect() {
+        if (frames == 0) return new Detection(false, null, 0, 0, 0, 0, 0);
+        int t = LumaMark.TILE;
+        double bestZ = -1;
+        int bestS = 0;
+        int bestDx = 0;
+        int bestDy = 0;
+        float[] bestTile = null;
+        double[] syncRe = new double[t * t];
+        double[] syncIm = new double[t * t];
+        for (int i = 0; i < t * t; i++) syncRe[i] = mark.sync[i];
+        Fft.fft2(syncRe, syncIm, t, false);
+        for (int s = 0; s < SCALES.length; s++) {
+            float[] tile = resample(accumulators[s], periods[s], t);
+            double[] re = new double[t * t];
+            double[] im = new double[t * t];
+            for (int i = 0; i < re.length; i++) re[i] = tile[i];
+            Fft.fft2(re, im, t, false);
+            for (int i = 0; i < re.length; i++) { // X * conj(S)
+                double a = re[i];
+                double b = im[i];
+                re[i] = a * syncRe[i] + b * syncIm[i];
+                im[i] = b * syncRe[i] - a * syncIm[i];
+            }
+            Fft.fft2(re, im, t, true);
+            double mean = 0;
+            double max = Double.NEGATIVE_INFINITY;
+            int arg = 0;
+            for (int i = 0; i < re.length; i++) {
+                mean += re[i];
+                if (re[i] > max) {
+                    max = re[i];
+                    arg = i;
+                }
+            }
+            mean /= re.length;
+            double var = 0;
+            for (double v : re) var += (v - mean) * (v - mean);
+            double z = (max - mean) / Math.sqrt(var / re.length + 1e-12);
+            if (z > bestZ) {
+                bestZ = z;
+                bestS = s;
+                bestDy = arg / t;
+                bestDx = arg % t;
+                bestTile = tile;
+            }
+        }
+        if (bestZ < SYNC_Z) return new Detection(false, null, bestZ, SCALES[bestS], 0, 0, frames);
+        // align: tile[(y + dy), (x + dx)] ~ pattern[y, x]
+        float[] aligned = new float[t * t];
+        for (int y = 0; y < t; y++) {
+            for (int x = 0; x < t; x++) aligned[y * t + x] = bestTile[((y + bestDy) % t) * t + (x + bestDx) % t];
+        }
+        int n = LumaMark.CODE_BITS;
+        double[] corr = new double[n];
+        boolean[] code = new boolean[n];
+        for (int b = 0; b < n; b++) {
+            double c = 0;
+            float[] p = mark.bits[b];
+            for (int i = 0; i < p.length; i++) c += aligned[i] * p[i];
+            corr[b] = c;
+            code[b] = c > 0;
+        }
+        lastCode = code.clone();
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        Arrays.sort(order, (a, b) -> Double.compare(Math.abs(corr[a]), Math.abs(corr[b])));
+        List<int[]> flips = new ArrayList<>();
+        flips.add(new int[0]);
+        int weak = CHASE_WEAK;
+        for (int i = 0; i < weak; i++) flips.add(new int[]{order[i]});
+        for (int i = 0; i < weak; i++) for (int j = i + 1; j < weak; j++) flips.add(new int[]{order[i], order[j]});
+        for (int i = 0; i < weak; i++) {
+            for (int j = i + 1; j < weak; j++) for (int k = j + 1; k < weak; k++) flips.add(new int[]{order[i], order[j], order[k]});
+        }
+        for (int[] f : flips) {
+            boolean[] c = code.clone();
+            for (int i : f) c[i] = !c[i];
+            Long p = Payload.decode(c);
+            if (p != null) {
+                // false alarm bound: sync over all shifts and scales, times the CRC candidates tried
+                double pSync = Math.min(1.0, (double) t * t * SCALES.length * tail(bestZ));
+                double pCrc = flips.size() / (double) (1 << LumaMark.CRC_BITS);
+                return new Detection(true, p, bestZ, SCALES[bestS], f.length, 1.0 - pSync * pCrc, frames);
+            }
+        }
+        return new Detection(false, null, bestZ, SCALES[bestS], 0, 0, frames);
+    }
+
+    /** Upper tail of the standard normal, Q(z). */
+    static double tail(double z) {
+        double t = 1.0 / (1.0 + 0.2316419 * Math.abs(z));
+        double d = 0.3989422804014327 * Math.exp(-z * z / 2);
+        double q = d * t * (0.31938153 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))));
+        return z >= 0 ? q : 1 - q;
+    }
+
+    /** Periodic bilinear resampling of a p x p tile to t x t. */
+    static float[] resample(float[] src, int p, int t) {
+        float[] out = new float[t * t];
+        double f = (double) p / t;
+        double mean = 0;
+        for (int y = 0; y < t; y++) {
+            double sy = (y + 0.5) * f - 0.5;
+            int y0 = (int) Math.floor(sy);
+            double ty = sy - y0;
+            for (int x = 0; x < t; x++) {
+                double sx = (x + 0.5) * f - 0.5;
+                int x0 = (int) Math.floor(sx);
+                double tx = sx - x0;
+                double v = (1 - ty) * ((1 - tx) * at(src, p, x0, y0) + tx * at(src, p, x0 + 1, y0))
+                        + ty * ((1 - tx) * at(src, p, x0, y0 + 1) + tx * at(src, p, x0 + 1, y0 + 1));
+                out[y * t + x] = (float) v;
+                mean += v;
+            }
+        }
+        mean /= out.length;
+        for (int i = 0; i < out.length; i++) out[i] -= (float) mean;
+        return out;
+    }
+
+    private static float at(float[] a, int p, int x, int y) {
+        return a[Math.floorMod(y, p) * p + Math.floorMod(x, p)];
+    }
+}
