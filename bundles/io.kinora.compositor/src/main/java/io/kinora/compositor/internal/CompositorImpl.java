@@ -78,8 +78,15 @@ public final class CompositorImpl implements Compositor {
         double ambienceLevelLu() default -14.0;
 
         @AttributeDefinition(name = "True-peak ceiling (dBTP)",
-                description = "Maximum true peak of the master after loudness normalisation (4x over-sampled).")
+                description = "Maximum true peak (4x over-sampled) of the delivered sound, the MP4's decoded AAC track; the PCM"
+                        + " master is limited to this minus the codec headroom.")
         double truePeakCeilingDbtp() default -1.0;
+
+        @AttributeDefinition(name = "Codec headroom (dB)",
+                description = "The master is limited this far below the true-peak ceiling, so that the AAC-encoded track,"
+                        + " whose decoded peaks overshoot the PCM by a few tenths of a dB, still stays under the ceiling.",
+                min = "0", max = "6")
+        double codecHeadroomDb() default 1.0;
 
         @AttributeDefinition(name = "Level lines",
                 description = "Bring every spoken line to the same loudness before mixing, so voices from different"
@@ -109,7 +116,7 @@ public final class CompositorImpl implements Compositor {
             this.encoding = new EncoderSettings(config.videoEncoder(), config.videoBitrateKbps(), config.audioBitrateKbps(),
                     config.keyframeIntervalSeconds(), EncoderSettings.parseOptions(config.encoderOptions()));
             this.mixer = new Mixer(new MixSettings(config.duckDepthDb(), config.duckAttackMs(), config.duckReleaseMs(),
-                    config.ambienceLevelLu(), config.truePeakCeilingDbtp(), config.levelLines()));
+                    config.ambienceLevelLu(), config.truePeakCeilingDbtp() - config.codecHeadroomDb(), config.levelLines()));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid configuration " + PID + ": " + e.getMessage(), e);
         }

@@ -179,6 +179,26 @@ class StemsAndLoudnessTest {
         }
     }
 
+    @Test
+    void theAacTrackOfTheMp4StaysWithinTargetAndCeiling() throws Exception {
+        assumeTrue(Ffmpeg.available(), "ffmpeg (Debian package) is not installed: the independent loudness check is skipped");
+        Clip c = clip(9);
+        Mix mix = compositor.mix(new MixRequest(c.timeline(), c.speech(), c.pan(), c.bed(), RATE, -16));
+        Path mp4 = dir.resolve("clip.mp4");
+        try (io.kinora.api.compositor.EncodeSession s = compositor.open(new io.kinora.api.compositor.EncodeRequest(mp4, 64, 36,
+                c.timeline(), mix.master(), Map.of()))) {
+            io.kinora.api.media.RgbImage black = io.kinora.api.media.RgbImage.blank(64, 36);
+            for (int i = 0; i < c.timeline().frameCount(); i++) s.write(black);
+            s.finish();
+        }
+        Ffmpeg.Result r = Ffmpeg.run(List.of("ffmpeg", "-hide_banner", "-nostats", "-i", mp4.toString(),
+                "-filter_complex", "[0:a]ebur128=peak=true", "-f", "null", "-"));
+        assertEquals(0, r.exit(), r.out());
+        String summary = r.out().substring(r.out().lastIndexOf("Summary:"));
+        assertEquals(-16, number(summary, "I:\\s+(-?[0-9.]+) LUFS"), 1.0, "AAC track loudness:\n" + summary);
+        assertTrue(number(summary, "Peak:\\s+(-?[0-9.]+) dBFS") < -1.0, "AAC track true peak:\n" + summary);
+    }
+
     private static double number(String text, String regex) {
         Matcher m = Pattern.compile(regex).matcher(text);
         assertTrue(m.find(), regex + " in " + text);
