@@ -9,7 +9,10 @@ import org.osgi.framework.ServiceReference;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -130,6 +133,46 @@ class FrameworkIT {
         assertEquals(3, run("generate", "--scene", scene.toString(), "--image", DIST.resolve("samples/harbour.png").toString(),
                 "--out", out.toString()));
         assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void modelVersionsSwapRollBackAndUninstall() throws Exception {
+        Path v11;
+        try (Stream<Path> s = Files.list(Path.of(System.getProperty("kinora.repo", "..")).resolve("models/parallax-1.1/target"))) {
+            v11 = s.filter(p -> p.getFileName().toString().matches("io\\.kinora\\.models\\.parallax-1\\.1-.*\\.jar")).findFirst().orElseThrow();
+        }
+        ServiceReference<?> ref = await(kinora.context(), null, "(osgi.command.scope=kinora)");
+        assertNotNull(ref, "Gogo model commands");
+        Object commands = kinora.context().getService(ref);
+        try {
+            String installed = command(commands, "install", v11.toString());
+            assertTrue(installed.startsWith("parallax:1.1.0") && installed.contains("READY"), installed);
+            assertEquals("1.1.0", clipModelVersion("swap-1"));
+            assertTrue(command(commands, "rollback", "image-to-video", "it").startsWith("routing:"));
+            assertFalse(clipModelVersion("swap-2").equals("1.1.0"), "rolled back to the embedded version");
+            assertTrue(command(commands, "activate", "image-to-video", "1.1.0").startsWith("routing: pinned parallax:1.1.0"));
+            assertTrue(command(commands, "uninstall", "image-to-video", "1.1.0").startsWith("uninstalled"));
+            assertFalse(clipModelVersion("swap-3").equals("1.1.0"), "pinned version gone -> latest ready");
+            assertTrue(command(commands, "models").contains("RETIRED"));
+        } finally {
+            kinora.context().ungetService(ref);
+        }
+    }
+
+    static String command(Object commands, String name, String... args) throws Exception {
+        Class<?>[] types = new Class<?>[args.length];
+        Arrays.fill(types, String.class);
+        return (String) commands.getClass().getMethod(name, types).invoke(commands, (Object[]) args);
+    }
+
+    static String clipModelVersion(String jobId) throws Exception {
+        Path out = Files.createDirectories(WORK.resolve("model-swap-it")).resolve(jobId + ".mp4");
+        assertEquals(0, run("generate", "--scene", DIST.resolve("samples/two-speakers.json").toString(),
+                "--out", out.toString(), "--job-id", jobId, "--quiet"));
+        String json = Files.readString(out.resolveSibling(jobId + ".report.json"));
+        Matcher m = Pattern.compile("\"model\"\\s*:\\s*\\{\\s*\"id\"\\s*:\\s*\"parallax\",\\s*\"version\"\\s*:\\s*\"([^\"]+)\"").matcher(json);
+        assertTrue(m.find(), json);
+        return m.group(1);
     }
 
     private static int run(String... args) {
