@@ -66,11 +66,12 @@ public final class LabelFonts {
             any.sort(Comparator.comparingInt(LabelFonts::rank).thenComparing(f -> f.getFontName(Locale.ROOT)));
             return asBold(any.get(0));
         }
-        throw new StageException(missingFontMessage(text, all.size(), file));
+        throw new StageException(missingFontMessage(text, all, file));
     }
 
-    private String missingFontMessage(String text, int count, Font file) {
-        int bad = firstUndisplayable(text, file);
+    private String missingFontMessage(String text, List<Font> all, Font file) {
+        int count = all.size();
+        int bad = firstUndisplayable(text, file, all);
         String ch = bad < 0 ? "" : " (no glyph for '" + new String(Character.toChars(text.codePointAt(bad))) + "' "
                 + String.format("U+%04X", text.codePointAt(bad)) + ")";
         boolean cjk = text.codePoints().anyMatch(cp -> Character.UnicodeScript.of(cp) == Character.UnicodeScript.HAN
@@ -82,10 +83,18 @@ public final class LabelFonts {
                 + "; " + install + " and restart, or set labelFontFile in configuration io.kinora.provenance to a TTF/OTF file that covers it.";
     }
 
-    private int firstUndisplayable(String text, Font file) {
-        if (file != null) return file.canDisplayUpTo(text);
-        Font dialog = new Font(Font.SANS_SERIF, Font.PLAIN, 1);
-        return dialog.canDisplayUpTo(text);
+    /** The first character that neither the configured file nor any of the candidate fonts can display, or -1. */
+    private static int firstUndisplayable(String text, Font file, List<Font> all) {
+        for (int i = 0; i < text.length(); i = text.offsetByCodePoints(i, 1)) {
+            int cp = text.codePointAt(i);
+            boolean shown = file != null && file.canDisplay(cp);
+            for (Font f : all) {
+                if (shown) break;
+                shown = !LOGICAL.contains(f.getFamily(Locale.ROOT)) && f.canDisplay(cp);
+            }
+            if (!shown) return i;
+        }
+        return -1;
     }
 
     private Font configuredFont() {
