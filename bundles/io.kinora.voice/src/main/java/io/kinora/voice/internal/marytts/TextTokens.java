@@ -12,8 +12,8 @@ import java.util.Set;
  * <li>a word is a run of letters, digits and combining marks, with inner apostrophes, hyphens and ampersands
  * ("don't", "well-known", "AT&amp;T") kept inside;</li>
  * <li>digits joined by '.', ',' or ':' stay one token ("3.5", "1,000", "3:30");</li>
- * <li>an abbreviation keeps its period ("Dr.", "e.g.", single capital initials "J.") and does not end a
- * sentence;</li>
+ * <li>an abbreviation keeps its period ("Dr.", "e.g.", a capital initial "J." before another word) and does not
+ * end a sentence;</li>
  * <li>every other non-space character is a punctuation token, a run of the same mark ("...", "!!") being one;</li>
  * <li>a sentence ends after a token of '.', '!', '?' (or a run of them), plus any closing quotes or brackets
  * that follow.</li>
@@ -143,11 +143,12 @@ public final class TextTokens {
             }
             return true;
         }
-        // initials: "J." followed by more text that is not the end of the line
+        // initials: a capital letter and a period before another word ("J. R. Smith", "J. R. left"); at the end
+        // of the line, or before punctuation or a digit, the period ends the sentence ("plan B.")
         if (word.length() == 1 && Character.isUpperCase(word.charAt(0))) {
             int j = periodAt + 1;
             while (j < s.length() && Character.isWhitespace(s.charAt(j))) j++;
-            return j < s.length() && Character.isUpperCase(s.charAt(j));
+            return j < s.length() && Character.isLetter(s.charAt(j));
         }
         // dotted abbreviations made by wordEnd ("e.g", "U.S")
         return lower.indexOf('.') > 0 && lower.length() <= 6;
