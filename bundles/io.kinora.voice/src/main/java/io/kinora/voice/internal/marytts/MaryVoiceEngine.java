@@ -164,6 +164,13 @@ public final class MaryVoiceEngine implements VoiceEngine {
         if (markup.plainText().isBlank()) {
             throw new StageException("nothing to speak for voice '" + profile.info.id() + "': the line holds only markup");
         }
+        List<String> foreign = LineWords.split(markup.plainText()).stream().filter(MaryVoiceEngine::otherScript)
+                .limit(5).collect(Collectors.toList());
+        if (!foreign.isEmpty()) {
+            throw new StageException("voice '" + profile.info.id() + "' (" + ENGINE_ID + ", English) cannot pronounce "
+                    + foreign.stream().map(w -> "'" + w + "'").collect(Collectors.joining(", "))
+                    + ": letters of another script; give the line to a voice of its language (e.g. an espeak-ng voice)");
+        }
         MaryScript script = MaryScript.of(markup, profile);
         awaitStart();
         float[] samples;
@@ -237,6 +244,12 @@ public final class MaryVoiceEngine implements VoiceEngine {
         } catch (ExecutionException e) {
             throw new StageException("MaryTTS could not be started: " + e.getCause(), e.getCause());
         }
+    }
+
+    /** Whether a word holds letters of a script other than Latin (Han, Hebrew, Cyrillic, ...). */
+    static boolean otherScript(String word) {
+        return word.codePoints().anyMatch(c -> Character.isLetter(c)
+                && Character.UnicodeScript.of(c) != Character.UnicodeScript.LATIN);
     }
 
     /** Words of a line for captions (the markup's plain text split at whitespace). */

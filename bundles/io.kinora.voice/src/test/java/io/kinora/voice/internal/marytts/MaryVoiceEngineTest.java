@@ -62,5 +62,10 @@ class MaryVoiceEngineTest {
     void refusesOtherLanguagesAndUnknownVoices() {
         assertThrows(StageException.class, () -> engine.synthesize(new SpeechRequest("slt", "Bonjour", "fr")));
         assertThrows(StageException.class, () -> engine.synthesize(new SpeechRequest("nope", "Hello", "en")));
+        StageException e = assertThrows(StageException.class,
+                () -> engine.synthesize(new SpeechRequest("slt", "Hello 世界 and שלום", "en")));
+        assertTrue(e.getMessage().contains("'世界', 'שלום'"), e.getMessage());
+        // accented Latin is English-pronounceable enough: spoken
+        assertTrue(engine.synthesize(new SpeechRequest("slt", "A café in Zürich.", "en")).words().size() == 4);
     }
 }
