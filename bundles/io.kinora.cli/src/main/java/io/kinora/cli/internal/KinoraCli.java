@@ -248,7 +248,8 @@ public final class KinoraCli implements Function<String[], Integer> {
         } else {
             out.println(file + ": " + result);
             for (LayerStatus l : layers) {
-                out.printf(Locale.ROOT, "  %-15s %-9s %s%n", l.layer(), l.state().name().toLowerCase(Locale.ROOT), l.detail());
+                out.printf(Locale.ROOT, "  %-15s %-8s %-9s %s%n", l.layer(), l.present() ? "present" : "absent",
+                        l.state().name().toLowerCase(Locale.ROOT), l.detail());
             }
         }
         return code;

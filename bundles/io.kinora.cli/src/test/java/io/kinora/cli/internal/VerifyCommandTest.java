@@ -89,7 +89,7 @@ class VerifyCommandTest {
         Path f = file();
         assertEquals(4, cli(p -> List.of(c2pa(LayerStatus.State.INVALID))).apply(new String[]{"verify", f.toString()}));
         assertTrue(out.toString().startsWith(f + ": invalid"), out.toString());
-        assertTrue(out.toString().contains("c2pa            invalid"), out.toString());
+        assertTrue(out.toString().contains("c2pa            present  invalid"), out.toString());
         out.reset();
         assertEquals(4, cli(p -> List.of(c2pa(LayerStatus.State.VALID),
                 new LayerStatus("implicit-label", true, "2 copies", LayerStatus.State.INVALID, null))).apply(new String[]{"verify", "--json", f.toString()}));
