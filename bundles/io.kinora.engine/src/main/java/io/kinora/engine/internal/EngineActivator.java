@@ -36,6 +36,7 @@ public final class EngineActivator implements BundleActivator {
     private BundleContext context;
     private ServiceRegistration<?> registration;
     private boolean stopped;
+    private Thread init;
 
     @Override
     public void start(BundleContext ctx) {
@@ -54,9 +55,12 @@ public final class EngineActivator implements BundleActivator {
             System.setProperty(e.getKey(), e.getValue());
         }
         LOG.info("Kinora engine: loading DJL PyTorch in the background: " + String.join("; ", decision.info()));
-        Thread init = new Thread(() -> initialise(ctx), "kinora-engine-init");
-        init.setDaemon(true);
-        init.start();
+        Thread t = new Thread(() -> initialise(ctx), "kinora-engine-init");
+        t.setDaemon(true);
+        synchronized (lock) {
+            init = t;
+        }
+        t.start();
     }
 
     private void initialise(BundleContext ctx) {
@@ -91,11 +95,23 @@ public final class EngineActivator implements BundleActivator {
     @Override
     public void stop(BundleContext ctx) {
         ServiceRegistration<?> reg;
+        Thread loading;
         synchronized (lock) {
             stopped = true;
             context = null;
             reg = registration;
             registration = null;
+            loading = init;
+            init = null;
+        }
+        // libtorch must not be half-loaded when the JVM exits (a short command can stop the framework while the
+        // natives load; the JVM then crashed in the loader thread): wait for the load to finish, bounded
+        if (loading != null && loading != Thread.currentThread()) {
+            try {
+                loading.join(120_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (reg != null) {
             try {
