@@ -45,8 +45,10 @@ public final class Main {
                   --seed overrides the scene's seed; --job-id names the job in reports and provenance.
                   Writes OUT.mp4 (one more file per extra aspect, e.g. OUT-9x16.mp4) and OUT.report.json.
                   Progress goes to stderr; --quiet hides it. Nothing is written unless the job completes.
-              verify FILE
-                  Report the provenance layers of an MP4 (labels, implicit metadata, C2PA, watermark).
+              verify [--json] FILE
+                  Check the provenance layers of an MP4 (labels, implicit metadata, C2PA manifest, watermark);
+                  exit 0 valid, 4 tampered/invalid, 5 no C2PA manifest, 3 unreadable. --json prints the result
+                  for scripts.
               voices [--language TAG]
                   List the voice catalogue (id, engine, traits, languages).
               models
