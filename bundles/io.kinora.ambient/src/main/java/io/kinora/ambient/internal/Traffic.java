@@ -32,7 +32,7 @@ final class Traffic implements Soundscape {
             for (int i = 0; i < n; i++) {
                 double low = lp2.process(lp.process(rumble.next())) * (0.7 + 0.6 * swell[i]);
                 double tyres = bl.process(bh.process(wash.next())) * 0.08 * (0.5 + swell[i]);
-                channels[c][i] = (float) (low * 1.2 + tyres);
+                channels[c][i] = (float) (low * 0.9 + tyres);
             }
         }
         SplittableRandom cars = random.split();
@@ -81,7 +81,7 @@ final class Traffic implements Soundscape {
             for (int h = 1; h <= 5; h++) engine += Math.sin(h * phase + h) / h;
             double noise = tyre2.process(tyre.process(Dsp.white(r)));
             double fade = Math.min(1, Math.min((t - t0) / 0.5, (t0 + 6 - t) / 0.5));
-            double level = gain * Math.max(0, fade) * 4 / (1 + dist);
+            double level = gain * Math.max(0, fade) * 10 / (1 + dist);
             double s = level * (0.35 * engine + 1.6 * noise);
             double pan = x / dist * 0.9;
             double theta = (pan + 1) * Math.PI / 4;
