@@ -86,6 +86,9 @@ class CliEndToEndIT {
         assertTrue(duration > lines.get(1).path("end").asDouble(), "the clip holds the dialogue");
 
         assertTrue(moovBeforeMdat(out), "faststart: moov precedes mdat");
+        Path again = Files.createDirectories(outDir.resolve("again")).resolve("two-speakers.mp4");
+        assertEquals(0, kinora("generate", "--scene", DIST.resolve("samples/two-speakers.json").toString(), "--out", again.toString(), "--quiet").code());
+        assertEquals(-1L, Files.mismatch(out, again), "same scene and seed, same bytes");
         java.awt.image.BufferedImage sheet = javax.imageio.ImageIO.read(out.resolveSibling("two-speakers.contact.png").toFile());
         assertTrue(sheet != null && sheet.getWidth() > 4 * 320 && sheet.getHeight() > 3 * 180, "a contact sheet of 4x3 frames is beside the clip");
 

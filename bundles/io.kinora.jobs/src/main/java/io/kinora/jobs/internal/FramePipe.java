@@ -1,31 +1,35 @@
 package io.kinora.jobs.internal;
 
-import io.kinora.api.compositor.EncodeSession;
 import io.kinora.api.media.RgbImage;
+import io.kinora.api.video.FrameSink;
 
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Hands rendered frames to the encoder on its own thread, so rendering (engine threads) and H.264 encoding
- * overlap. Bounded: a fast renderer waits for the encoder instead of filling memory.
+ * Hands frames to the next step on its own thread, in order, so the steps of the video stage (rendering on the
+ * engine's threads, labelling and watermarking, H.264 encoding) overlap. Bounded: a fast producer waits for the
+ * consumer instead of filling memory.
  */
 final class FramePipe implements AutoCloseable {
-    private static final RgbImage END = RgbImage.blank(1, 1);
+    private record Item(int index, RgbImage frame) {
+    }
 
-    private final BlockingQueue<RgbImage> queue;
+    private static final Item END = new Item(-1, null);
+
+    private final BlockingQueue<Item> queue;
     private final Thread worker;
     private volatile Throwable failure;
     private volatile int written;
 
-    FramePipe(EncodeSession session, int capacity, String name) {
+    FramePipe(FrameSink next, int capacity, String name) {
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.worker = new Thread(() -> {
             try {
-                for (RgbImage f = queue.take(); f != END; f = queue.take()) {
+                for (Item f = queue.take(); f != END; f = queue.take()) {
                     if (failure == null) {
-                        session.write(f);
+                        next.accept(f.index(), f.frame());
                         written++;
                     }
                 }
@@ -38,10 +42,11 @@ final class FramePipe implements AutoCloseable {
         worker.start();
     }
 
-    void put(RgbImage frame) {
+    void put(int index, RgbImage frame) {
         rethrow();
+        Item item = new Item(index, frame);
         try {
-            while (!queue.offer(frame, 200, TimeUnit.MILLISECONDS)) {
+            while (!queue.offer(item, 200, TimeUnit.MILLISECONDS)) {
                 rethrow();
                 if (!worker.isAlive()) throw new IllegalStateException("encoder thread ended unexpectedly");
             }

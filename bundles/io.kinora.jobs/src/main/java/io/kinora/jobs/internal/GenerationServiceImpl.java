@@ -302,19 +302,21 @@ public final class GenerationServiceImpl implements GenerationService, SceneSpec
                 RenderReport report;
                 EncodeResult encoded;
                 try (EncodeSession session = compositor.open(new EncodeRequest(stagedFile, w, h, timeline, master, metadata, captions));
-                     FramePipe pipe = new FramePipe(session, 8, "kinora-encode-" + jobId)) {
+                     FramePipe encode = new FramePipe((i, frame) -> session.write(frame), 6, "kinora-encode-" + jobId);
+                     FramePipe label = new FramePipe((i, frame) -> {
+                         RgbImage labelled = labeler.apply(i, frame);
+                         sheet.offer(i, labelled);
+                         encode.put(i, labelled);
+                     }, 4, "kinora-label-" + jobId)) {
                     final int renditions = scene.aspects().size();
                     final int index = a;
                     report = renderOn(model, new RenderRequest(scene, timeline, image, aspect, w, h,
                                     (f, m) -> listener.progress(Stage.VIDEO, (index + f) / renditions,
                                             aspect.id() + " frame " + Math.round(f * frames) + "/" + frames),
                                     cancel),
-                            (i, frame) -> {
-                                RgbImage labelled = labeler.apply(i, frame);
-                                sheet.offer(i, labelled);
-                                pipe.put(labelled);
-                            });
-                    pipe.drain();
+                            label::put);
+                    label.drain();
+                    encode.drain();
                     encoded = session.finish();
                 }
                 try {
