@@ -6,6 +6,10 @@ import io.kinora.api.generation.GenerationResult;
 import io.kinora.api.generation.GenerationService;
 import io.kinora.api.media.Cancellation;
 import io.kinora.api.media.StageException;
+import io.kinora.api.model.ModelRegistry;
+import io.kinora.api.model.ModelState;
+import io.kinora.api.model.ModelVersion;
+import io.kinora.api.model.RoutingPolicy;
 import io.kinora.api.provenance.LayerStatus;
 import io.kinora.api.provenance.ProvenanceService;
 import io.kinora.api.scene.SceneSpec;
@@ -64,6 +68,9 @@ public final class KinoraCli implements Function<String[], Integer> {
     private final VoiceService voices;
     private final BundleContext context;
     private final List<VideoModel> models = new CopyOnWriteArrayList<>();
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ModelRegistry registry;
     private final PrintStream out;
     private final PrintStream err;
 
@@ -279,9 +286,43 @@ public final class KinoraCli implements Function<String[], Integer> {
             }
         }
         if (models.isEmpty()) out.println("no video model is ready after 30 s; see the engine log (work/logs/engine.log)");
-        models.stream().map(VideoModel::info).sorted((x, y) -> (x.id() + x.version()).compareTo(y.id() + y.version()))
-                .forEach(m -> out.printf(Locale.ROOT, "%-12s %-22s %-16s %s%n", m.id(), m.version(), m.family(), m.description()));
+        ModelRegistry r = registry;
+        if (r == null) {
+            models.stream().map(VideoModel::info).sorted((x, y) -> (x.id() + x.version()).compareTo(y.id() + y.version()))
+                    .forEach(m -> out.printf(Locale.ROOT, "%-12s %-18s %-16s %s%n", m.id(), m.version(), m.family(), m.description()));
+            return OK;
+        }
+        // versions still being verified or warmed up settle within seconds of start
+        long settle = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < settle && r.versions().stream().anyMatch(v -> v.state() == ModelState.INSTALLED
+                || v.state() == ModelState.VERIFYING || v.state() == ModelState.WARMING)) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        java.util.Set<String> families = new java.util.TreeSet<>();
+        for (ModelVersion v : r.versions()) {
+            families.add(v.info().family());
+            out.printf(Locale.ROOT, "%-12s %-18s %-9s %-16s leases %d, jobs %d (%d failed)%s%s%n", v.info().id(), v.info().version(),
+                    v.state(), v.info().family(), v.activeLeases(), v.completedJobs(), v.failedJobs(),
+                    v.installToReadyMillis() > 0 ? ", ready " + v.installToReadyMillis() + " ms after install" : "",
+                    v.reason() == null || v.reason().isBlank() ? "" : "  -- " + v.reason());
+        }
+        for (String f : families) out.println("routing " + f + ": " + describe(r.policy(f)));
         return OK;
+    }
+
+    static String describe(RoutingPolicy p) {
+        String base = switch (p.mode()) {
+            case LATEST -> "latest ready version";
+            case PINNED -> "pinned to " + p.version();
+            case CANARY -> p.canaryPercent() + " % of new jobs to " + p.candidate() + ", the rest to the stable version";
+        };
+        if (!p.tenantPins().isEmpty()) base += "; tenant pins " + p.tenantPins();
+        return base + (p.autoRollback() ? "; automatic rollback on" : "; automatic rollback off");
     }
 
     private static Path path(String what, String s) throws InputException {
