@@ -268,7 +268,7 @@ public final class KinoraCli implements Function<String[], Integer> {
         for (VoiceInfo v : voices.voices()) {
             if (lang != null && !v.speaks(lang)) continue;
             out.printf(Locale.ROOT, "%-22s %-8s %-7s %-6s %-10s %s%n", v.id(), v.engine(), v.gender(), v.age(),
-                    String.join(",", v.languages()), v.description());
+                    languages(v.languages(), lang), v.description());
         }
         return OK;
     }
@@ -313,6 +313,17 @@ public final class KinoraCli implements Function<String[], Integer> {
         }
         for (String f : families) out.println("routing " + f + ": " + describe(r.policy(f)));
         return OK;
+    }
+
+    /** A short language column: all of them when few, else the first few, the asked one, and how many more. */
+    static String languages(List<String> all, String asked) {
+        if (all.size() <= 4) return String.join(",", all);
+        List<String> shown = new java.util.ArrayList<>(all.subList(0, 3));
+        if (asked != null) {
+            String primary = asked.split("-")[0].toLowerCase(Locale.ROOT);
+            if (all.contains(primary) && !shown.contains(primary)) shown.add(primary);
+        }
+        return String.join(",", shown) + ",+" + (all.size() - shown.size());
     }
 
     static String describe(RoutingPolicy p) {
