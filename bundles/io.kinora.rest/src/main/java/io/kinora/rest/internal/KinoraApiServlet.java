@@ -10,6 +10,10 @@ import io.kinora.api.jobs.JobRejectedException;
 import io.kinora.api.jobs.JobService;
 import io.kinora.api.jobs.JobSubmission;
 import io.kinora.api.media.StageException;
+import io.kinora.api.model.ModelException;
+import io.kinora.api.model.ModelRegistry;
+import io.kinora.api.model.ModelVersion;
+import io.kinora.api.model.RoutingPolicy;
 import io.kinora.api.provenance.LayerStatus;
 import io.kinora.api.provenance.ProvenanceService;
 import io.kinora.api.scene.Problem;
@@ -64,6 +68,8 @@ public final class KinoraApiServlet extends HttpServlet {
     private static final Logger LOG = LoggerFactory.getLogger(KinoraApiServlet.class);
     private static final Pattern JOB = Pattern.compile("/v1/jobs/([A-Za-z0-9-]{1,64})");
     private static final Pattern CANCEL = Pattern.compile("/v1/jobs/([A-Za-z0-9-]{1,64})/cancel");
+    private static final Pattern MODEL_OP = Pattern.compile("/v1/models/([A-Za-z0-9._-]{1,64})/(activate|latest|canary|rollback|pin-tenant|[a-z-]{1,20})");
+    private static final Pattern MODEL_VERSION = Pattern.compile("/v1/models/([A-Za-z0-9._-]{1,64})/versions/([A-Za-z0-9._-]{1,64})");
     private static final Pattern RESULT = Pattern.compile("/v1/jobs/([A-Za-z0-9-]{1,64})/results/([A-Za-z0-9._-]{1,128})");
 
     private final transient JobService jobs;
@@ -71,6 +77,9 @@ public final class KinoraApiServlet extends HttpServlet {
     private final transient ProvenanceService provenance;
     private final transient VoiceService voices;
     private final transient List<VideoModel> models = new CopyOnWriteArrayList<>();
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile ModelRegistry registry;
     private final transient ObjectMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
     private transient volatile Authenticator auth;
     private transient volatile RestConfig config;
@@ -138,8 +147,22 @@ public final class KinoraApiServlet extends HttpServlet {
                 else notAllowed(resp, "POST");
             } else if (path.equals("/v1/voices") && method.equals("GET")) {
                 voiceList(resp);
-            } else if (path.equals("/v1/models") && method.equals("GET")) {
-                modelList(resp);
+            } else if (path.equals("/v1/models")) {
+                if (method.equals("GET")) modelList(resp);
+                else if (method.equals("POST")) operator(p, () -> installModel(req, resp));
+                else notAllowed(resp, "GET, POST");
+            } else if ((m = MODEL_OP.matcher(path)).matches()) {
+                if (!method.equals("POST")) notAllowed(resp, "POST");
+                else {
+                    Matcher op = m;
+                    operator(p, () -> modelOperation(req, resp, op.group(1), op.group(2)));
+                }
+            } else if ((m = MODEL_VERSION.matcher(path)).matches()) {
+                if (!method.equals("DELETE")) notAllowed(resp, "DELETE");
+                else {
+                    Matcher v = m;
+                    operator(p, () -> uninstallModel(req, resp, v.group(1), v.group(2)));
+                }
             } else {
                 error(resp, 404, "no such resource: " + method + " /kinora/api" + path + " (see /kinora/api/v1/openapi.json)");
             }
@@ -331,7 +354,132 @@ public final class KinoraApiServlet extends HttpServlet {
         write(resp, o);
     }
 
+    /** An action only operators may take. */
+    private interface Action {
+        void run() throws IOException, ServletException, BadRequest;
+    }
+
+    private void operator(Principal p, Action a) throws IOException, ServletException, BadRequest {
+        if (!p.isOperator()) throw new BadRequest(403, "only operators may change models");
+        a.run();
+    }
+
+    private ModelRegistry registry() throws BadRequest {
+        ModelRegistry r = registry;
+        if (r == null) throw new BadRequest(503, "the model registry is not running");
+        return r;
+    }
+
+    private void modelOperation(HttpServletRequest req, HttpServletResponse resp, String family, String op) throws IOException, BadRequest {
+        ModelRegistry r = registry();
+        RoutingPolicy policy;
+        try {
+            policy = switch (op) {
+                case "activate" -> r.activate(family, required(req, "version"));
+                case "latest" -> r.followLatest(family);
+                case "canary" -> r.canary(family, required(req, "candidate"), percent(required(req, "percent")));
+                case "rollback" -> r.rollback(family, req.getParameter("reason") == null ? "rolled back through the REST API" : req.getParameter("reason"));
+                case "pin-tenant" -> r.pinTenant(family, required(req, "tenant"), req.getParameter("version"));
+                default -> throw new BadRequest(404, "no model operation '" + op + "' (activate, latest, canary, rollback, pin-tenant)");
+            };
+        } catch (ModelException | IllegalArgumentException e) {
+            throw new BadRequest(409, e.getMessage());
+        }
+        write(resp, policyJson(policy));
+    }
+
+    private void installModel(HttpServletRequest req, HttpServletResponse resp) throws IOException, ServletException, BadRequest {
+        ModelRegistry r = registry();
+        String type = req.getContentType() == null ? "" : req.getContentType().toLowerCase(Locale.ROOT);
+        ModelVersion v;
+        try {
+            if (type.startsWith("multipart/form-data")) {
+                Part file = req.getPart("file");
+                if (file == null) throw new BadRequest(400, "the part 'file' (a model bundle jar) is missing");
+                try (InputStream in = file.getInputStream()) {
+                    v = r.install(in, file.getSubmittedFileName() == null ? "model.jar" : file.getSubmittedFileName());
+                }
+            } else {
+                try (InputStream in = req.getInputStream()) {
+                    v = r.install(in, req.getParameter("name") == null ? "model.jar" : req.getParameter("name"));
+                }
+            }
+        } catch (ModelException e) {
+            throw new BadRequest(422, e.getMessage());
+        }
+        resp.setStatus(202);
+        write(resp, versionJson(v));
+    }
+
+    private void uninstallModel(HttpServletRequest req, HttpServletResponse resp, String id, String version) throws IOException, BadRequest {
+        ModelRegistry r = registry();
+        int seconds = 600;
+        if (req.getParameter("timeout") != null) {
+            try {
+                seconds = Integer.parseInt(req.getParameter("timeout"));
+            } catch (NumberFormatException e) {
+                throw new BadRequest(400, "timeout must be whole seconds");
+            }
+        }
+        int open;
+        try {
+            open = r.uninstall(id, version, java.time.Duration.ofSeconds(seconds));
+        } catch (ModelException e) {
+            throw new BadRequest(409, e.getMessage());
+        }
+        write(resp, json.createObjectNode().put("uninstalled", id + ":" + version).put("openLeases", open));
+    }
+
+    private static String required(HttpServletRequest req, String name) throws BadRequest {
+        String v = req.getParameter(name);
+        if (v == null || v.isBlank()) throw new BadRequest(400, "the parameter '" + name + "' is required");
+        return v;
+    }
+
+    private static int percent(String s) throws BadRequest {
+        try {
+            int p = Integer.parseInt(s);
+            if (p < 0 || p > 100) throw new NumberFormatException();
+            return p;
+        } catch (NumberFormatException e) {
+            throw new BadRequest(400, "percent must be a whole number from 0 to 100, was '" + s + "'");
+        }
+    }
+
+    private ObjectNode versionJson(ModelVersion v) {
+        ObjectNode o = json.createObjectNode().put("id", v.info().id()).put("version", v.info().version())
+                .put("family", v.info().family()).put("description", v.info().description()).put("state", v.state().name())
+                .put("activeLeases", v.activeLeases()).put("completedJobs", v.completedJobs()).put("failedJobs", v.failedJobs());
+        if (v.installToReadyMillis() > 0) o.put("installToReadyMillis", v.installToReadyMillis());
+        if (v.reason() != null) o.put("reason", v.reason());
+        return o;
+    }
+
+    private ObjectNode policyJson(RoutingPolicy p) {
+        ObjectNode o = json.createObjectNode().put("family", p.family()).put("mode", p.mode().name())
+                .put("canaryPercent", p.canaryPercent()).put("autoRollback", p.autoRollback());
+        if (p.version() != null) o.put("version", p.version());
+        if (p.candidate() != null) o.put("candidate", p.candidate());
+        ObjectNode pins = o.putObject("tenantPins");
+        p.tenantPins().forEach(pins::put);
+        return o;
+    }
+
     private void modelList(HttpServletResponse resp) throws IOException {
+        ModelRegistry r = registry;
+        if (r != null) {
+            ObjectNode o = json.createObjectNode();
+            ArrayNode vs = o.putArray("models");
+            java.util.Set<String> families = new java.util.TreeSet<>();
+            for (ModelVersion v : r.versions()) {
+                vs.add(versionJson(v));
+                families.add(v.info().family());
+            }
+            ArrayNode ps = o.putArray("policies");
+            for (String f : families) ps.add(policyJson(r.policy(f)));
+            write(resp, o);
+            return;
+        }
         ArrayNode arr = json.createArrayNode();
         models.stream().map(VideoModel::info).sorted((a, b) -> (a.id() + a.version()).compareTo(b.id() + b.version()))
                 .forEach((ModelInfo i) -> arr.addObject().put("id", i.id()).put("version", i.version())
