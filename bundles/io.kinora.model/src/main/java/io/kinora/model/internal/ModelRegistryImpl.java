@@ -65,6 +65,8 @@ public class ModelRegistryImpl implements ModelRegistry {
     private final Registry registry;
     private final ExecutorService worker;
     private final ExecutorService renders;
+    /** Writes operator routing changes to Config Admin, one at a time and in order, off the registry's lock. */
+    private final ExecutorService persister;
     private final Map<Long, ServiceReference<VideoModel>> services = new ConcurrentHashMap<>();
     private final Map<RoutingPolicyComponent, String> policyFamilies = new ConcurrentHashMap<>();
     private final BundleTracker<Entry> bundles;
@@ -76,6 +78,9 @@ public class ModelRegistryImpl implements ModelRegistry {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile EventSink events;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile PolicyWriter writer;
+
     @Activate
     public ModelRegistryImpl(BundleContext context, RegistryConfig config) {
         this.context = context;
@@ -83,6 +88,8 @@ public class ModelRegistryImpl implements ModelRegistry {
         AtomicInteger n = new AtomicInteger();
         this.worker = Executors.newSingleThreadExecutor(r -> daemon(r, "kinora-model-registry"));
         this.renders = Executors.newCachedThreadPool(r -> daemon(r, "kinora-model-warmup-" + n.incrementAndGet()));
+        this.persister = Executors.newSingleThreadExecutor(r -> daemon(r, "kinora-model-routing-store"));
+        registry.store(this::persist);
         modified(config);
         int mask = Bundle.INSTALLED | Bundle.RESOLVED | Bundle.STARTING | Bundle.ACTIVE | Bundle.STOPPING;
         this.bundles = new BundleTracker<>(context, mask, new org.osgi.util.tracker.BundleTrackerCustomizer<Entry>() {
@@ -147,6 +154,34 @@ public class ModelRegistryImpl implements ModelRegistry {
         bundles.close();
         worker.shutdownNow();
         renders.shutdownNow();
+        registry.store(null);
+        persister.shutdown(); // let queued routing changes reach Config Admin before the registry goes
+        try {
+            if (!persister.awaitTermination(10, TimeUnit.SECONDS)) {
+                logger.warn("routing changes not yet written to Config Admin after 10 s: they may be lost");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Queues the write of an operator's policy (called under the registry's lock: never blocks). */
+    private boolean persist(RoutingPolicy policy, String why) {
+        PolicyWriter w = writer;
+        if (w == null) return false;
+        try {
+            persister.execute(() -> {
+                try {
+                    w.write(policy);
+                } catch (Exception e) {
+                    logger.warn("cannot write the routing policy of {} ({}) to Config Admin: {}; it is in force until "
+                            + "the registry restarts", policy.family(), why, e.toString());
+                }
+            });
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return false;
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,

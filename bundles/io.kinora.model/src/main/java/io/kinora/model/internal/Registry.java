@@ -40,6 +40,14 @@ final class Registry {
     record Budget(int jobs, int maxFailures) {
     }
 
+    /**
+     * Makes operator changes lasting (Config Admin). Called under the lock: must only queue the write. Returns
+     * whether the policy will be written; its configuration then comes back through {@link #configure}.
+     */
+    interface Store {
+        boolean store(RoutingPolicy policy, String why);
+    }
+
     private static final Logger logger = LoggerFactory.getLogger(Registry.class);
     private static final Logger audit = LoggerFactory.getLogger("io.kinora.audit.model");
     private static final int MAX_RETIRED = 50;
@@ -48,8 +56,11 @@ final class Registry {
     private final List<Entry> entries = new ArrayList<>();
     private final Map<String, RoutingPolicy> configured = new ConcurrentHashMap<>();
     private final Map<String, RoutingPolicy> overrides = new HashMap<>();
+    /** Per family: policies written to Config Admin whose configuration has not come back yet, oldest first. */
+    private final Map<String, List<RoutingPolicy>> pending = new HashMap<>();
     private final Listener listener;
     private volatile Budget budget;
+    private volatile Store store;
 
     Registry(Listener listener, Budget budget) {
         this.listener = listener;
@@ -58,6 +69,11 @@ final class Registry {
 
     void budget(Budget b) {
         this.budget = b;
+    }
+
+    /** Where operator changes are persisted; {@code null}: in memory only. */
+    void store(Store s) {
+        this.store = s;
     }
 
     // ---------------------------------------------------------------- entries and states
@@ -264,6 +280,21 @@ final class Registry {
     /** A configuration (Config Admin) for a family changed: it replaces any operator change made since. */
     void configure(String family, RoutingPolicy policy) {
         synchronized (lock) {
+            List<RoutingPolicy> mine = pending.get(family);
+            int i = mine == null || policy == null ? -1 : mine.indexOf(policy);
+            if (i >= 0) {
+                // our own write coming back: no change to what is in force (a later write may still be on its way)
+                mine.subList(0, i + 1).clear();
+                configured.put(family, policy);
+                if (mine.isEmpty()) {
+                    pending.remove(family);
+                    if (policy.equals(overrides.get(family))) overrides.remove(family);
+                }
+                logger.debug("routing policy of {}: own configuration update came back ({})", family, describe(policy));
+                lock.notifyAll();
+                return;
+            }
+            pending.remove(family); // an edit by someone else: it wins, like any configuration change
             if (policy == null) configured.remove(family);
             else configured.put(family, policy);
             overrides.remove(family);
@@ -274,7 +305,7 @@ final class Registry {
     }
 
     private void override(RoutingPolicy p, String why) {
-        overrides.put(p.family(), p);
+        remember(p, why);
         audit.info("routing policy of {} set by {}: {}", p.family(), why, describe(p));
         event(ModelEvent.POLICY_CHANGED, null, Map.of(ModelEvent.FAMILY, p.family(), "policy", describe(p),
                 ModelEvent.REASON, why));
@@ -392,7 +423,7 @@ final class Registry {
                     ? new RoutingPolicy(p.family(), RoutingPolicy.Mode.LATEST, null, null, 0, p.tenantPins(), p.autoRollback())
                     : new RoutingPolicy(p.family(), RoutingPolicy.Mode.PINNED, prev.key(), null, 0, p.tenantPins(), p.autoRollback());
         }
-        if (!np.equals(p)) overrides.put(np.family(), np);
+        if (!np.equals(p)) remember(np, why);
         Router.Choice<Entry> now = Router.route(policy(p.family()), ready(p.family()), "", null);
         String to = now == null ? "nothing (no other ready version)" : now.target().key();
         Map<String, Object> extra = new LinkedHashMap<>();
@@ -400,6 +431,18 @@ final class Registry {
         event(ModelEvent.ROLLED_BACK, from, extra);
         audit.warn("model {} rolled back to {}: {}", from.key(), to, why);
         lock.notifyAll();
+    }
+
+    /** Puts an operator's policy in force and has it persisted (else warns that it is kept in memory only). */
+    private void remember(RoutingPolicy p, String why) {
+        overrides.put(p.family(), p);
+        Store s = store;
+        if (s != null && s.store(p, why)) {
+            pending.computeIfAbsent(p.family(), f -> new ArrayList<>()).add(p);
+        } else {
+            logger.warn("routing change of {} ({}) is kept in memory only: no Config Admin to persist it, it is lost "
+                    + "when the registry restarts", p.family(), why);
+        }
     }
 
     /** The highest ready version below {@code e} in its family, else any other ready one. */
