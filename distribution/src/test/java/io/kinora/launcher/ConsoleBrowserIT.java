@@ -81,6 +81,24 @@ class ConsoleBrowserIT {
             browser.waitFor("document.querySelector('#layers tr[data-layer=\"implicit-label\"]')", 30);
             assertEquals("yes", browser.eval("document.querySelector('#layers tr[data-layer=\"implicit-label\"] td:nth-child(2)').textContent").asText());
             browser.screenshot(SHOTS.resolve("kinora-provenance-verify.png"));
+
+            // Models: upload a second parallax version, give it a 30 % canary, roll it back
+            Path v11;
+            try (java.util.stream.Stream<Path> jars = Files.list(DIST.resolve("models-available"))) {
+                v11 = jars.filter(p -> p.getFileName().toString().startsWith("io.kinora.models.parallax-1.1-")).findFirst().orElseThrow();
+            }
+            browser.open(console + "kinora-models", auth);
+            browser.waitFor("document.querySelector('#models tr[data-key^=\"parallax:\"]')", 60);
+            browser.setFile("#upload input[name=file]", v11);
+            browser.eval("document.querySelector('#upload button').click()");
+            browser.waitFor("document.querySelector('#models tr[data-key=\"parallax:1.1.0\"] td.READY')", 60);
+            browser.eval("window.kinoraCanaryPercent = '30'; [...document.querySelectorAll('#models tr[data-key=\"parallax:1.1.0\"] button')].find(b => b.textContent === 'Canary').click()");
+            browser.waitFor("/30 % of new jobs to parallax:1.1.0/.test(document.getElementById('policies').textContent)", 30);
+            browser.screenshot(SHOTS.resolve("kinora-models-canary.png"));
+            browser.eval("[...document.querySelectorAll('#policies button')].find(b => b.textContent === 'Roll back').click()");
+            browser.waitFor("!/30 %/.test(document.getElementById('policies').textContent) && document.querySelector('#models tr[data-key=\"parallax:1.1.0\"] td.FAILED')", 30);
+            browser.eval("window.kinoraNoConfirm = true; [...document.querySelectorAll('#models tr[data-key=\"parallax:1.1.0\"] button')].find(b => b.textContent === 'Uninstall').click()");
+            browser.waitFor("/uninstalled/.test(document.getElementById('status').textContent)", 60);
         } finally {
             server.destroy();
             server.waitFor(60, TimeUnit.SECONDS);
