@@ -199,7 +199,11 @@ public class ModelRegistryImpl implements ModelRegistry {
 
     void removePolicy(RoutingPolicyComponent p) {
         String family = policyFamilies.remove(p);
-        if (family != null && !policyFamilies.containsValue(family)) registry.configure(family, null);
+        if (family == null) return;
+        // another configuration of the same family (e.g. the one the registry writes) is what remains in force
+        RoutingPolicyComponent other = policyFamilies.entrySet().stream().filter(x -> x.getValue().equals(family))
+                .map(Map.Entry::getKey).findFirst().orElse(null);
+        registry.configure(family, other == null ? null : other.policy());
     }
 
     // ------------------------------------------------------------------ extender

@@ -337,6 +337,83 @@ class ModelRegistryIT {
         return jobs.submit(() -> runJob(id, tenant, frames));
     }
 
+    @Test
+    @Order(10)
+    void canarySetThroughTheApiSurvivesARegistryRestart() throws Exception {
+        assertEquals(ModelState.READY, installAndAwait(model("5.0.0", "good", 0)).state());
+        registry.activate(FAMILY, "1.1.0");
+        RoutingPolicy canary = registry.canary(FAMILY, "5.0.0", 30);
+        assertEquals("fake:1.1.0", canary.version());
+        int before = canaryCount("restart-");
+
+        // the change is in the family's routing configuration: what the console shows and edits
+        Map<String, Object> cfg = null;
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < deadline) {
+            cfg = routingConfiguration(FAMILY);
+            if (cfg != null && "canary".equals(cfg.get("mode"))) break;
+            Thread.sleep(20);
+        }
+        assertNotNull(cfg, "a routing configuration for " + FAMILY);
+        assertEquals("canary", cfg.get("mode"), cfg.toString());
+        assertEquals("fake:5.0.0", cfg.get("candidate"), cfg.toString());
+        assertEquals("fake:1.1.0", cfg.get("version"), cfg.toString());
+        assertEquals(30, cfg.get("canary.percent"), cfg.toString());
+        System.out.println("[figure] canary written to configuration " + cfg.get("service.pid"));
+
+        Bundle reg = Stream.of(ctx.getBundles()).filter(b -> "io.kinora.model".equals(b.getSymbolicName()))
+                .findFirst().orElseThrow();
+        reg.stop();
+        assertEquals(null, ctx.getServiceReference(ModelRegistry.class), "registry stopped");
+        long t0 = System.nanoTime();
+        reg.start();
+        ServiceTracker<ModelRegistry, ModelRegistry> t = new ServiceTracker<>(ctx, ModelRegistry.class, null);
+        t.open();
+        registry = t.waitForService(20_000);
+        assertNotNull(registry, "ModelRegistry service after the restart");
+        assertEquals(ModelState.READY, registry.await("fake", "5.0.0", Duration.ofSeconds(20)).state());
+        assertEquals(ModelState.READY, registry.await("fake", "1.1.0", Duration.ofSeconds(20)).state());
+        deadline = System.currentTimeMillis() + 10_000;
+        while (!canary.equals(registry.policy(FAMILY)) && System.currentTimeMillis() < deadline) Thread.sleep(10);
+        System.out.println("[figure] registry restart to canary in force: " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        assertEquals(canary, registry.policy(FAMILY), "the operator's canary is still in force after the restart");
+        int after = canaryCount("restart-");
+        System.out.println("[figure] canary 30% before / after restart: " + before + " / " + after + " of 100");
+        assertEquals(before, after, "the same job ids go to the same side after the restart");
+        assertTrue(after >= 20 && after <= 40, after + " of 100");
+        registry.followLatest(FAMILY);
+    }
+
+    int canaryCount(String prefix) {
+        int n = 0;
+        for (int i = 0; i < 100; i++) {
+            try (ModelLease l = registry.acquire(FAMILY, prefix + i, null)) {
+                if (l.info().version().equals("5.0.0")) n++;
+            }
+        }
+        return n;
+    }
+
+    /** The single routing configuration of a family (properties plus service.pid), or null if there is none. */
+    Map<String, Object> routingConfiguration(String family) throws Exception {
+        ServiceReference<?> ref = ctx.getAllServiceReferences("org.osgi.service.cm.ConfigurationAdmin", null)[0];
+        Object ca = ctx.getService(ref);
+        Class<?> caClass = ref.getBundle().loadClass("org.osgi.service.cm.ConfigurationAdmin");
+        Class<?> cClass = ref.getBundle().loadClass("org.osgi.service.cm.Configuration");
+        Object[] cs = (Object[]) caClass.getMethod("listConfigurations", String.class).invoke(ca,
+                "(&(service.factoryPid=io.kinora.model.routing)(family=" + family + "))");
+        if (cs == null) return null;
+        assertEquals(1, cs.length, "one routing configuration per family");
+        @SuppressWarnings("unchecked")
+        Dictionary<String, Object> d = (Dictionary<String, Object>) cClass.getMethod("getProperties").invoke(cs[0]);
+        Map<String, Object> out = new HashMap<>();
+        for (java.util.Enumeration<String> k = d.keys(); k.hasMoreElements(); ) {
+            String key = k.nextElement();
+            out.put(key, d.get(key));
+        }
+        return out;
+    }
+
     /** What io.kinora.jobs does per job: acquire, render every frame, report a model failure, release. */
     String runJob(String jobId, String tenant, int frames) {
         try (ModelLease lease = registry.acquire(FAMILY, jobId, tenant, Duration.ofSeconds(10))) {
