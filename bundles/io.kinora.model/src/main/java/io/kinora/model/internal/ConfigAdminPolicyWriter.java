@@ -96,9 +96,8 @@ public class ConfigAdminPolicyWriter implements PolicyWriter {
                 "auto.rollback", p.autoRollback());
     }
 
-    /** A configuration name from a family: letters, digits, '.', '_' and '-' are kept, anything else becomes '_'. */
     static String configName(String family) {
-        return family.replaceAll("[^A-Za-z0-9._-]", "_");
+        return PolicyWriter.configName(family);
     }
 
     /** RFC 1960 filter escaping. */

@@ -89,7 +89,13 @@ public class ModelRegistryImpl implements ModelRegistry {
         this.worker = Executors.newSingleThreadExecutor(r -> daemon(r, "kinora-model-registry"));
         this.renders = Executors.newCachedThreadPool(r -> daemon(r, "kinora-model-warmup-" + n.incrementAndGet()));
         this.persister = Executors.newSingleThreadExecutor(r -> daemon(r, "kinora-model-routing-store"));
-        registry.store(this::persist);
+        registry.store(new Registry.Store() {
+            @Override
+            public boolean store(RoutingPolicy policy, String why) { return persist(policy, why); }
+
+            @Override
+            public String target(String family) { return configurationOf(family); }
+        });
         modified(config);
         int mask = Bundle.INSTALLED | Bundle.RESOLVED | Bundle.STARTING | Bundle.ACTIVE | Bundle.STOPPING;
         this.bundles = new BundleTracker<>(context, mask, new org.osgi.util.tracker.BundleTrackerCustomizer<Entry>() {
@@ -163,6 +169,16 @@ public class ModelRegistryImpl implements ModelRegistry {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * The PID the family's policy is written to: that of its routing configuration in force, else the named one the
+     * writer creates. Read from the bound components, so it never calls Config Admin under the registry's lock.
+     */
+    private String configurationOf(String family) {
+        return policyFamilies.entrySet().stream().filter(x -> x.getValue().equals(family))
+                .map(x -> x.getKey().pid()).filter(p -> p != null).findFirst()
+                .orElse(PolicyWriter.FACTORY_PID + "~" + PolicyWriter.configName(family));
     }
 
     /** Queues the write of an operator's policy (called under the registry's lock: never blocks). */

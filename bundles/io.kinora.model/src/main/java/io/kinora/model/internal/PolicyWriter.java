@@ -20,4 +20,9 @@ interface PolicyWriter {
 
     /** The PID the family's policy is (or will be) written to, for messages; never blocks on a write. */
     String target(String family);
+
+    /** The name of the configuration made for a family without one: letters, digits, '.', '_', '-'; others '_'. */
+    static String configName(String family) {
+        return family.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
 }

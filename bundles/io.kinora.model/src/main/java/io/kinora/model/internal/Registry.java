@@ -46,6 +46,11 @@ final class Registry {
      */
     interface Store {
         boolean store(RoutingPolicy policy, String why);
+
+        /** The configuration PID the family's policy is written to, for messages (must not block); may be null. */
+        default String target(String family) {
+            return null;
+        }
     }
 
     private static final Logger logger = LoggerFactory.getLogger(Registry.class);
@@ -58,6 +63,8 @@ final class Registry {
     private final Map<String, RoutingPolicy> overrides = new HashMap<>();
     /** Per family: policies written to Config Admin whose configuration has not come back yet, oldest first. */
     private final Map<String, List<RoutingPolicy>> pending = new HashMap<>();
+    /** Per family: why its policy is what it is after a rollback, appended to every route until the policy changes. */
+    private final Map<String, String> notes = new HashMap<>();
     private final Listener listener;
     private volatile Budget budget;
     private volatile Store store;
@@ -295,6 +302,7 @@ final class Registry {
                 return;
             }
             pending.remove(family); // an edit by someone else: it wins, like any configuration change
+            notes.remove(family);
             if (policy == null) configured.remove(family);
             else configured.put(family, policy);
             overrides.remove(family);
@@ -305,6 +313,7 @@ final class Registry {
     }
 
     private void override(RoutingPolicy p, String why) {
+        notes.remove(p.family());
         remember(p, why);
         audit.info("routing policy of {} set by {}: {}", p.family(), why, describe(p));
         event(ModelEvent.POLICY_CHANGED, null, Map.of(ModelEvent.FAMILY, p.family(), "policy", describe(p),
@@ -333,7 +342,8 @@ final class Registry {
     /** Routes without taking a lease (for previews and commands). */
     Router.Choice<Entry> preview(String familyOrId, String jobId, String tenant) {
         synchronized (lock) {
-            return Router.route(policy(familyOrId), ready(familyOrId), jobId, tenant);
+            Router.Choice<Entry> c = Router.route(policy(familyOrId), ready(familyOrId), jobId, tenant);
+            return c == null ? null : new Router.Choice<>(c.target(), c.reason() + note(familyOrId));
         }
     }
 
@@ -347,7 +357,7 @@ final class Registry {
                     Entry e = c.target();
                     e.leases++;
                     logger.debug("job {} -> {} ({})", jobId, e.key(), c.reason());
-                    return new Lease(e, e.model, e.info(), jobId, c.reason());
+                    return new Lease(e, e.model, e.info(), jobId, c.reason() + note(familyOrId));
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
@@ -410,7 +420,6 @@ final class Registry {
 
     private void rollBack(Entry from, String why, RoutingPolicy p) {
         from.rolledBack = true;
-        transition(from, ModelState.FAILED, why);
         // a policy that names the rolled-back version now names nothing it can route to: make that explicit
         RoutingPolicy np = p;
         if (p.mode() == RoutingPolicy.Mode.CANARY && Router.matches(from, p.candidate())) {
@@ -423,7 +432,12 @@ final class Registry {
                     ? new RoutingPolicy(p.family(), RoutingPolicy.Mode.LATEST, null, null, 0, p.tenantPins(), p.autoRollback())
                     : new RoutingPolicy(p.family(), RoutingPolicy.Mode.PINNED, prev.key(), null, 0, p.tenantPins(), p.autoRollback());
         }
-        if (!np.equals(p)) remember(np, why);
+        String pid = np.equals(p) ? null : remember(np, why);
+        String where = np.equals(p) ? "" : pid == null
+                ? "; routing of " + p.family() + " now " + describe(np) + " (in memory only)"
+                : "; routing configuration " + pid + " set to " + describe(np);
+        transition(from, ModelState.FAILED, why + where);
+        notes.put(p.family(), "after rollback of " + from.key() + where);
         Router.Choice<Entry> now = Router.route(policy(p.family()), ready(p.family()), "", null);
         String to = now == null ? "nothing (no other ready version)" : now.target().key();
         Map<String, Object> extra = new LinkedHashMap<>();
@@ -434,15 +448,24 @@ final class Registry {
     }
 
     /** Puts an operator's policy in force and has it persisted (else warns that it is kept in memory only). */
-    private void remember(RoutingPolicy p, String why) {
+    private String remember(RoutingPolicy p, String why) {
         overrides.put(p.family(), p);
         Store s = store;
         if (s != null && s.store(p, why)) {
             pending.computeIfAbsent(p.family(), f -> new ArrayList<>()).add(p);
+            String pid = s.target(p.family());
+            return pid == null ? "" : pid;
         } else {
             logger.warn("routing change of {} ({}) is kept in memory only: no Config Admin to persist it, it is lost "
                     + "when the registry restarts", p.family(), why);
+            return null;
         }
+    }
+
+    /** The family's rollback note for route texts: {@code " [after rollback of ...]"}, or empty. */
+    private String note(String familyOrId) {
+        String n = notes.get(canonical(familyOrId));
+        return n == null ? "" : " [" + n + "]";
     }
 
     /** The highest ready version below {@code e} in its family, else any other ready one. */

@@ -22,9 +22,12 @@ import io.kinora.api.model.RoutingPolicy;
 public class RoutingPolicyComponent {
 
     private volatile RoutingPolicy policy;
+    private final String pid;
 
     @Activate
-    public RoutingPolicyComponent(RoutingConfig config) {
+    public RoutingPolicyComponent(RoutingConfig config, Map<String, Object> properties) {
+        Object p = properties.get("service.pid");
+        this.pid = p == null ? null : p.toString();
         modified(config);
     }
 
@@ -35,6 +38,11 @@ public class RoutingPolicyComponent {
 
     RoutingPolicy policy() {
         return policy;
+    }
+
+    /** The configuration PID this policy comes from. */
+    String pid() {
+        return pid;
     }
 
     static RoutingPolicy toPolicy(RoutingConfig c) {

@@ -75,7 +75,13 @@ class PolicyPersistenceTest {
 
     @Test
     void rollbackStoresThePolicyThatNoLongerNamesTheFailedVersion() {
-        registry.store((p, why) -> stored.add(p));
+        registry.store(new Registry.Store() {
+            @Override
+            public boolean store(RoutingPolicy p, String why) { return stored.add(p); }
+
+            @Override
+            public String target(String family) { return "io.kinora.model.routing~" + family; }
+        });
         ready("1.0.0");
         Entry v2 = ready("1.1.0");
         registry.canary("image-to-video", "1.1.0", 30);
@@ -84,8 +90,19 @@ class PolicyPersistenceTest {
         assertEquals(back, stored.get(stored.size() - 1));
         assertEquals(RoutingPolicy.Mode.PINNED, back.mode());
         assertEquals("parallax:1.0.0", back.version());
+        assertEquals("rolled back by an operator: bad colours; routing configuration "
+                + "io.kinora.model.routing~image-to-video set to pinned parallax:1.0.0", v2.reason);
         registry.configure("image-to-video", back);
-        assertEquals("1.0.0", route("after-rollback"));
+        try (ModelLease l = registry.acquire("image-to-video", "after-rollback", null, Duration.ofMillis(200))) {
+            assertEquals("1.0.0", l.info().version());
+            assertEquals("pinned to parallax:1.0.0 [after rollback of parallax:1.1.0; routing configuration "
+                    + "io.kinora.model.routing~image-to-video set to pinned parallax:1.0.0]", l.route());
+        }
+        // the next operator decision ends the note
+        registry.followLatest("image-to-video");
+        try (ModelLease l = registry.acquire("image-to-video", "later", null, Duration.ofMillis(200))) {
+            assertEquals("latest ready parallax:1.0.0", l.route());
+        }
     }
 
     @Test

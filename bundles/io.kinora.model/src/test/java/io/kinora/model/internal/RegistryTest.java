@@ -140,7 +140,7 @@ class RegistryTest {
         RoutingPolicy back = registry.rollback("image-to-video", "bad colours");
         assertEquals(RoutingPolicy.Mode.PINNED, back.mode());
         assertEquals(ModelState.FAILED, v2.state);
-        assertEquals("rolled back by an operator: bad colours", v2.reason);
+        assertEquals("rolled back by an operator: bad colours; routing of image-to-video now pinned parallax:1.0.0 (in memory only)", v2.reason);
         assertEquals("1.0.0", acquire("y").info().version());
     }
 

@@ -238,6 +238,9 @@ class ModelRegistryIT {
         ModelVersion after = registry.versions(FAMILY).stream().filter(x -> x.info().version().equals("4.0.0")).findFirst().orElseThrow();
         assertEquals(ModelState.FAILED, after.state());
         assertTrue(after.reason().startsWith("automatic rollback: 3 of its first 3 job(s) failed"), after.reason());
+        try (ModelLease l = registry.acquire(FAMILY, "after-auto-rollback", null)) {
+            assertTrue(l.route().contains("[after rollback of fake:4.0.0"), l.route());
+        }
         assertEquals("ok 1.1.0", submit(null, 2).get(30, TimeUnit.SECONDS));
         assertTrue(events.stream().anyMatch(s -> s.startsWith(ModelEvent.ROLLED_BACK + " fake 4.0.0")), events.toString());
         registry.uninstall(FAMILY, "4.0.0", Duration.ofSeconds(5));
@@ -343,6 +346,12 @@ class ModelRegistryIT {
         assertEquals(ModelState.READY, installAndAwait(model("5.0.0", "good", 0)).state());
         registry.activate(FAMILY, "1.1.0");
         RoutingPolicy canary = registry.canary(FAMILY, "5.0.0", 30);
+        RoutingPolicy back = registry.rollback(FAMILY, "restart test");
+        ModelVersion v5 = registry.versions(FAMILY).stream().filter(x -> x.info().version().equals("5.0.0")).findFirst().orElseThrow();
+        assertEquals("rolled back by an operator: restart test; routing configuration io.kinora.model.routing~test-video "
+                + "set to pinned fake:1.1.0", v5.reason());
+        assertEquals(RoutingPolicy.Mode.PINNED, back.mode());
+        assertEquals(canary, registry.canary(FAMILY, "5.0.0", 30), "a rolled-back version is re-admitted");
         assertEquals("fake:1.1.0", canary.version());
         int before = canaryCount("restart-");
 
