@@ -99,6 +99,8 @@ class ConsoleBrowserIT {
             browser.waitFor("!/30 %/.test(document.getElementById('policies').textContent) && document.querySelector('#models tr[data-key=\"parallax:1.1.0\"] td.FAILED')", 30);
             browser.eval("window.kinoraNoConfirm = true; [...document.querySelectorAll('#models tr[data-key=\"parallax:1.1.0\"] button')].find(b => b.textContent === 'Uninstall').click()");
             browser.waitFor("/uninstalled/.test(document.getElementById('status').textContent)", 60);
+            browser.eval("[...document.querySelectorAll('#policies button')].find(b => b.textContent === 'Follow latest').click()");
+            browser.waitFor("/latest ready version/.test(document.getElementById('policies').textContent)", 30);
         } finally {
             server.destroy();
             server.waitFor(60, TimeUnit.SECONDS);

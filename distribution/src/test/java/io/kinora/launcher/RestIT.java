@@ -183,6 +183,14 @@ class RestIT {
         assertEquals(409, send("DELETE", "/jobs/" + id, ALICE, null).statusCode(), "cancelling a finished job");
         assertEquals(404, send("GET", "/jobs/job-unknown", ALICE, null).statusCode());
         assertEquals(415, send("POST", "/jobs", ALICE, HttpRequest.BodyPublishers.ofString("{}"), "Content-Type", "application/json").statusCode());
+        JsonNode models = body(send("GET", "/models", ALICE, null));
+        assertEquals("READY", models.path("models").get(0).path("state").asText(), models.toString());
+        assertEquals("image-to-video", models.path("policies").get(0).path("family").asText(), models.toString());
+        assertEquals(403, send("POST", "/models/image-to-video/latest", ALICE, null).statusCode(), "creators cannot change models");
+        HttpResponse<byte[]> latest = send("POST", "/models/image-to-video/latest", OLGA, null);
+        assertEquals(200, latest.statusCode(), new String(latest.body(), StandardCharsets.UTF_8));
+        assertEquals("LATEST", body(latest).path("mode").asText());
+        assertEquals(409, send("POST", "/models/image-to-video/activate?version=9.9.9", OLGA, null).statusCode(), "no such version");
         JsonNode openapi = json.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/kinora/api/v1/openapi.json")).build(),
                 HttpResponse.BodyHandlers.ofByteArray()).body());
         assertEquals("3.0.3", openapi.path("openapi").asText());

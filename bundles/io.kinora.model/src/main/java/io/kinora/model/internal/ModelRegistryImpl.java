@@ -421,6 +421,16 @@ public class ModelRegistryImpl implements ModelRegistry {
         return e.snapshot();
     }
 
+    /** Whether an installed bundle was installed from this file (an uninstalled model's upload may be replaced). */
+    private boolean inUse(Path file) {
+        String uri = file.toUri().toString();
+        for (org.osgi.framework.Bundle b : context.getBundles()) {
+            String loc = b.getLocation();
+            if (loc.equals(uri) || loc.endsWith(file.toString()) || loc.equals("reference:" + uri)) return true;
+        }
+        return false;
+    }
+
     @Override
     public ModelVersion install(InputStream jar, String name) {
         if (name == null || !SAFE_NAME.matcher(name).matches()) {
@@ -432,9 +442,9 @@ public class ModelRegistryImpl implements ModelRegistry {
             Path tmp = Files.createTempFile(dir, "upload", ".part");
             Files.copy(jar, tmp, StandardCopyOption.REPLACE_EXISTING);
             Path target = dir.resolve(name);
-            if (Files.exists(target)) {
+            if (Files.exists(target) && inUse(target)) {
                 Files.delete(tmp);
-                throw new ModelException("a model file named " + name + " was already uploaded");
+                throw new ModelException("a model file named " + name + " was already uploaded and is installed");
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             try {
