@@ -426,7 +426,7 @@ public final class GenerationServiceImpl implements GenerationService, SceneSpec
                 ArrayNode arr = prov.putArray(file1);
                 ls.forEach(l -> arr.addObject().put("layer", l.layer()).put("present", l.present()).put("detail", l.detail()));
             });
-            root.set("scene", json.valueToTree(readTreeQuietly(reader.write(scene))));
+            root.set("scene", readTree(reader.write(scene)));
             try {
                 Files.write(file, json.writeValueAsBytes(root));
             } catch (IOException e) {
@@ -434,7 +434,7 @@ public final class GenerationServiceImpl implements GenerationService, SceneSpec
             }
         }
 
-        private Object readTreeQuietly(byte[] b) {
+        private com.fasterxml.jackson.databind.JsonNode readTree(byte[] b) {
             try {
                 return json.readTree(b);
             } catch (IOException e) {
