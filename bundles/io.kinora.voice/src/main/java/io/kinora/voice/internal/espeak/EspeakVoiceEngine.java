@@ -8,6 +8,7 @@ import io.kinora.api.voice.VoiceEngine;
 import io.kinora.api.voice.VoiceInfo;
 import io.kinora.voice.internal.LineWords;
 import io.kinora.voice.internal.SpeechTrimmer;
+import io.kinora.voice.internal.SpeechRequests;
 import io.kinora.voice.internal.markup.SpeechMarkup;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -135,10 +136,7 @@ public final class EspeakVoiceEngine implements VoiceEngine {
 
     @Override
     public Speech synthesize(SpeechRequest request) {
-        if (request == null) {
-            throw new StageException("nothing to speak: the speech request is missing");
-        }
-        Profile profile = request.voice() == null ? null : profiles.get(request.voice());
+        Profile profile = SpeechRequests.profileOrNull(request, profiles);
         if (profile == null) {
             throw new StageException("unknown voice '" + request.voice() + "' for engine " + ENGINE_ID
                     + (available() ? "; its voices: " + String.join(", ", profiles.keySet()) : " (espeak-ng is not installed)"));
@@ -149,13 +147,7 @@ public final class EspeakVoiceEngine implements VoiceEngine {
             throw new StageException("espeak-ng speaks no language '" + lang + "'; it speaks "
                     + String.join(", ", languages.languages()));
         }
-        if (request.text() == null || request.text().isBlank()) {
-            throw new StageException("nothing to speak for voice '" + profile.info().id() + "': the text is empty");
-        }
-        SpeechMarkup markup = SpeechMarkup.parse(request.text());
-        if (markup.plainText().isBlank()) {
-            throw new StageException("nothing to speak for voice '" + profile.info().id() + "': the line holds only markup");
-        }
+        SpeechMarkup markup = SpeechRequests.markup(request, profile.info());
         boolean whisper = markup.items().stream().allMatch(i -> !(i instanceof SpeechMarkup.Text t)
                 || t.text().isBlank() || t.style().quality() == SpeechMarkup.Quality.WHISPER);
         String variant = whisper ? "whisper" : profile.variant();

@@ -8,6 +8,7 @@ import io.kinora.api.voice.VoiceEngine;
 import io.kinora.api.voice.VoiceInfo;
 import io.kinora.voice.internal.LineWords;
 import io.kinora.voice.internal.SpeechTrimmer;
+import io.kinora.voice.internal.SpeechRequests;
 import io.kinora.voice.internal.markup.SpeechMarkup;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -94,26 +95,9 @@ public final class FreeTtsVoiceEngine implements VoiceEngine {
 
     @Override
     public Speech synthesize(SpeechRequest request) {
-        if (request == null) {
-            throw new StageException("nothing to speak: the speech request is missing");
-        }
-        FreeTtsProfile profile = request.voice() == null ? null : profiles.get(request.voice());
-        if (profile == null) {
-            throw new StageException("unknown voice '" + request.voice() + "' for engine " + ENGINE_ID
-                    + "; its voices: " + String.join(", ", profiles.keySet()));
-        }
-        String language = request.language();
-        if (language != null && !language.isBlank() && !profile.info.speaks(language.trim())) {
-            throw new StageException("voice '" + profile.info.id() + "' (" + ENGINE_ID + ") cannot speak language '"
-                    + language + "'; it speaks " + String.join(", ", profile.info.languages()));
-        }
-        if (request.text() == null || request.text().isBlank()) {
-            throw new StageException("nothing to speak for voice '" + profile.info.id() + "': the text is empty");
-        }
-        SpeechMarkup markup = SpeechMarkup.parse(request.text());
-        if (markup.plainText().isBlank()) {
-            throw new StageException("nothing to speak for voice '" + profile.info.id() + "': the line holds only markup");
-        }
+        FreeTtsProfile profile = SpeechRequests.profile(request, profiles, ENGINE_ID);
+        SpeechRequests.requireLanguage(request, profile.info, ENGINE_ID);
+        SpeechMarkup markup = SpeechRequests.markup(request, profile.info);
         long started = System.nanoTime();
         List<WordTiming> timings = new ArrayList<>();
         float[] samples;

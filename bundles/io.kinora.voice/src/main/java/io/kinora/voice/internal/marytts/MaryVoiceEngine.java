@@ -8,6 +8,7 @@ import io.kinora.api.voice.VoiceEngine;
 import io.kinora.api.voice.VoiceInfo;
 import io.kinora.voice.internal.LineWords;
 import io.kinora.voice.internal.SpeechTrimmer;
+import io.kinora.voice.internal.SpeechRequests;
 import io.kinora.voice.internal.markup.SpeechMarkup;
 import marytts.LocalMaryInterface;
 import org.osgi.service.component.annotations.Activate;
@@ -144,26 +145,9 @@ public final class MaryVoiceEngine implements VoiceEngine {
 
     @Override
     public Speech synthesize(SpeechRequest request) {
-        if (request == null) {
-            throw new StageException("nothing to speak: the speech request is missing");
-        }
-        MaryProfile profile = request.voice() == null ? null : profiles.get(request.voice());
-        if (profile == null) {
-            throw new StageException("unknown voice '" + request.voice() + "' for engine " + ENGINE_ID
-                    + "; its voices: " + String.join(", ", profiles.keySet()));
-        }
-        String language = request.language();
-        if (language != null && !language.isBlank() && !profile.info.speaks(language.trim())) {
-            throw new StageException("voice '" + profile.info.id() + "' (" + ENGINE_ID + ") cannot speak language '"
-                    + language + "'; it speaks " + String.join(", ", profile.info.languages()));
-        }
-        if (request.text() == null || request.text().isBlank()) {
-            throw new StageException("nothing to speak for voice '" + profile.info.id() + "': the text is empty");
-        }
-        SpeechMarkup markup = SpeechMarkup.parse(request.text());
-        if (markup.plainText().isBlank()) {
-            throw new StageException("nothing to speak for voice '" + profile.info.id() + "': the line holds only markup");
-        }
+        MaryProfile profile = SpeechRequests.profile(request, profiles, ENGINE_ID);
+        SpeechRequests.requireLanguage(request, profile.info, ENGINE_ID);
+        SpeechMarkup markup = SpeechRequests.markup(request, profile.info);
         List<String> foreign = LineWords.split(markup.plainText()).stream().filter(MaryVoiceEngine::otherScript)
                 .limit(5).collect(Collectors.toList());
         if (!foreign.isEmpty()) {
