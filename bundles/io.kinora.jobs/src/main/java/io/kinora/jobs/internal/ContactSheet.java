@@ -23,7 +23,6 @@ final class ContactSheet {
     private static final int CAPTION = 22;
     private static final int GAP = 6;
 
-    private final int frameCount;
     private final int fps;
     private final int thumbWidth;
     private final int thumbHeight;
@@ -31,7 +30,6 @@ final class ContactSheet {
     private final int[][] thumbs;
 
     ContactSheet(int frameCount, int fps, int width, int height) {
-        this.frameCount = frameCount;
         this.fps = fps;
         int cells = Math.min(COLUMNS * ROWS, frameCount);
         this.picks = new int[cells];
@@ -111,6 +109,4 @@ final class ContactSheet {
         }
         if (!ImageIO.write(sheet, "png", file.toFile())) throw new IOException("no PNG writer");
     }
-
-    int frameCount() { return frameCount; }
 }

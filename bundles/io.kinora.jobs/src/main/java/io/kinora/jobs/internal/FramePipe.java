@@ -21,7 +21,6 @@ final class FramePipe implements AutoCloseable {
     private final BlockingQueue<Item> queue;
     private final Thread worker;
     private volatile Throwable failure;
-    private volatile int written;
 
     FramePipe(FrameSink next, int capacity, String name) {
         this.queue = new ArrayBlockingQueue<>(capacity);
@@ -30,7 +29,6 @@ final class FramePipe implements AutoCloseable {
                 for (Item f = queue.take(); f != END; f = queue.take()) {
                     if (failure == null) {
                         next.accept(f.index(), f.frame());
-                        written++;
                     }
                 }
             } catch (Throwable t) {
@@ -71,8 +69,6 @@ final class FramePipe implements AutoCloseable {
         }
         rethrow();
     }
-
-    int written() { return written; }
 
     private void rethrow() {
         Throwable t = failure;

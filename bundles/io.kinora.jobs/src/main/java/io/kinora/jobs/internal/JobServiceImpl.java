@@ -76,6 +76,8 @@ import java.util.stream.Stream;
 public final class JobServiceImpl implements JobService {
     private static final Logger LOG = LoggerFactory.getLogger(JobServiceImpl.class);
     private static final Logger AUDIT = LoggerFactory.getLogger("io.kinora.audit");
+    /** What a refused submission is told to wait before trying again. */
+    private static final int RETRY_AFTER_SECONDS = 30;
     private static final Set<String> IMAGE_TYPES = Set.of("png", "jpg", "jpeg", "bmp", "gif");
     private static final DateTimeFormatter ID_DATE = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
     /** Share of a job's wall time each stage takes, for the overall fraction and the ETA. */
@@ -184,12 +186,12 @@ public final class JobServiceImpl implements JobService {
             if (!running) throw new JobRejectedException("busy: the job service is stopping; retry later", true, 30);
             if (queue.size() >= config.max_queued()) {
                 throw new JobRejectedException("busy: " + queue.size() + " jobs are waiting (the limit is " + config.max_queued()
-                        + "); retry later", true, retryAfter());
+                        + "); retry later", true, RETRY_AFTER_SECONDS);
             }
             long active = jobs.values().stream().filter(j -> j.owner.equals(owner) && !j.state.isFinal()).count();
             if (active >= config.max_active_per_owner()) {
                 throw new JobRejectedException("busy: " + owner + " already has " + active + " active jobs (the limit is "
-                        + config.max_active_per_owner() + "); retry later", true, retryAfter());
+                        + config.max_active_per_owner() + "); retry later", true, RETRY_AFTER_SECONDS);
             }
             r = new JobRecord();
             r.id = newId();
@@ -214,10 +216,6 @@ public final class JobServiceImpl implements JobService {
         AUDIT.info("job {} queued for {} (priority {})", r.id, owner, r.priority);
         publish(r);
         return snapshot(r);
-    }
-
-    private int retryAfter() {
-        return 30;
     }
 
     @Override
