@@ -58,7 +58,7 @@ class FrameworkIT {
                 .map(b -> b.getSymbolicName() + " state " + b.getState()).collect(Collectors.toList());
         assertEquals(List.of(), notActive);
         for (String bsn : List.of("io.kinora.api", "io.kinora.engine", "io.kinora.voice", "io.kinora.ambient",
-                "io.kinora.compositor", "io.kinora.provenance", "io.kinora.jobs", "io.kinora.cli", "io.kinora.models.parallax")) {
+                "io.kinora.compositor", "io.kinora.provenance", "io.kinora.jobs", "io.kinora.cli", "parallax")) {
             Bundle b = Stream.of(kinora.context().getBundles()).filter(x -> bsn.equals(x.getSymbolicName())).findFirst().orElse(null);
             assertNotNull(b, bsn + " is installed");
             assertEquals(Bundle.ACTIVE, b.getState(), bsn + " is active");

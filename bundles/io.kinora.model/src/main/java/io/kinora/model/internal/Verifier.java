@@ -37,6 +37,10 @@ final class Verifier {
         if (symbolicName == null) {
             throw new ModelException(archive.source() + " has no Bundle-SymbolicName: not an OSGi bundle");
         }
+        if (!symbolicName.equals(id)) {
+            throw new ModelException("Bundle-SymbolicName \"" + symbolicName + "\" differs from the " + ModelRegistry.HEADER
+                    + " header \"" + id + "\": a model bundle's symbolic name is its model id");
+        }
         List<String> names = archive.entryNames();
         for (String name : names) {
             if (Descriptor.escapes(name)) {

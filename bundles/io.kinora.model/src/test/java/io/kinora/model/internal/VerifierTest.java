@@ -50,6 +50,11 @@ class VerifierTest {
         noHeader.header = false;
         assertTrue(refusal(noHeader).contains("has no Kinora-Model manifest header: not a model bundle"));
 
+        ModelJars otherName = new ModelJars();
+        otherName.symbolicName = "com.example.models.fake";
+        assertEquals("Bundle-SymbolicName \"com.example.models.fake\" differs from the Kinora-Model header \"fake\": "
+                + "a model bundle's symbolic name is its model id", refusal(otherName));
+
         ModelJars wrongHash = new ModelJars();
         wrongHash.declaredSha = "0".repeat(64);
         String m = refusal(wrongHash);

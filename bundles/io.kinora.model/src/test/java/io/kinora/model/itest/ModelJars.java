@@ -24,6 +24,7 @@ public final class ModelJars {
     public String behaviour = "good";
     public long frameMillis = 0;
     public boolean header = true;
+    public String symbolicName;           // null: the model id (as the contract asks)
     public byte[] weights = "weights v1".getBytes(StandardCharsets.UTF_8);
     public String declaredSha;            // null: the real hash
     public boolean includeWeights = true;
@@ -38,7 +39,7 @@ public final class ModelJars {
         Attributes a = mf.getMainAttributes();
         a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
         a.putValue("Bundle-ManifestVersion", "2");
-        a.putValue("Bundle-SymbolicName", id);
+        a.putValue("Bundle-SymbolicName", symbolicName != null ? symbolicName : id);
         a.putValue("Bundle-Version", version);
         if (header) a.putValue("Kinora-Model", id);
         a.putValue("X-Fake-Behaviour", behaviour);
