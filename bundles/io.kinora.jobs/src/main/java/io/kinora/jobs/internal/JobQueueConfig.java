@@ -2,6 +2,7 @@ package io.kinora.jobs.internal;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 
 @ObjectClassDefinition(name = "Kinora Job Queue", description = "The persistent queue of generation jobs: concurrency, bounds and retention.")
 public @interface JobQueueConfig {
@@ -28,6 +29,18 @@ public @interface JobQueueConfig {
     @AttributeDefinition(name = "Attempts", description = "How often a job interrupted by a restart is run again before it fails.")
     int max_attempts() default 3;
 
-    @AttributeDefinition(name = "Job folder", description = "Where jobs are kept; empty: <kinora.work>/jobs.")
+    @AttributeDefinition(name = "Job folder", description = "Where jobs are kept; empty: <kinora.work>/jobs. On a cluster whose "
+            + "jobs a host scheduler spreads over the instances (scheduler 'auto' or 'host'), every instance must see the same "
+            + "folder (shared storage), because any instance may run a job another one took.")
     String folder() default "";
+
+    @AttributeDefinition(name = "Scheduler", description = "Who runs the jobs. 'auto': a host's job system when the host has one "
+            + "(Apache Sling's job manager with the io.kinora.jobs.sling bundle: the jobs become Sling jobs and a Sling/AEM "
+            + "cluster spreads them over its instances), otherwise Kinora's own workers. 'local': always Kinora's own workers. "
+            + "'host': only a host's job system; submissions are refused while there is none. A host job needs the job folder "
+            + "on storage every instance shares.",
+            options = {@Option(label = "auto: the host's job system when present, else Kinora's own workers", value = "auto"),
+                    @Option(label = "local: Kinora's own workers", value = "local"),
+                    @Option(label = "host: only the host's job system", value = "host")})
+    String scheduler() default "auto";
 }

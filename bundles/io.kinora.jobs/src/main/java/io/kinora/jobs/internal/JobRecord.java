@@ -25,9 +25,11 @@ final class JobRecord {
     int attempts;
     List<String> results = new ArrayList<>();
     String error;
+    /** The host scheduler that holds this job (its name), or null when the local workers run it. */
+    String scheduler;
 
     JobInfo info() {
         return new JobInfo(id, owner, state, priority, submitted, started, finished, stage, stageProgress, progress,
-                etaSeconds, results, error);
+                etaSeconds, results, error, scheduler);
     }
 }

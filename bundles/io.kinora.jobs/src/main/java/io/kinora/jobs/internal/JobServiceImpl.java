@@ -12,6 +12,8 @@ import io.kinora.api.generation.GenerationService;
 import io.kinora.api.generation.Stage;
 import io.kinora.api.jobs.JobInfo;
 import io.kinora.api.jobs.JobRejectedException;
+import io.kinora.api.jobs.JobRunner;
+import io.kinora.api.jobs.JobScheduler;
 import io.kinora.api.jobs.JobService;
 import io.kinora.api.jobs.JobState;
 import io.kinora.api.jobs.JobSubmission;
@@ -58,6 +60,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -70,14 +73,24 @@ import java.util.stream.Stream;
  * {@code scene.json}, the image, and {@code results/}. On start, jobs found QUEUED are queued again and jobs found
  * RUNNING (the node stopped or was killed mid-job) run again from the start — the generation is deterministic and
  * stages its outputs, so no half-written result is ever listed — until {@code max.attempts}, then FAILED with the reason.
+ *
+ * <p>When a host's {@link JobScheduler} is present (and {@code scheduler} is {@code auto} or {@code host}), a new job is
+ * stored the same way and then handed to it instead of the local queue; the job's {@code job.json} records the
+ * scheduler's name. Such a job never enters the local queue: the host calls {@link #run} (this service is also the
+ * {@link JobRunner}) on whichever instance it picks, and after a restart its unfinished jobs are left to the host, which
+ * re-delivers them. Cancelling a host job writes a {@code cancel-requested} marker into its folder, which the instance
+ * that runs it sees within a second, and asks the host to drop it.
  */
-@Component(service = JobService.class, configurationPid = JobQueueConfig.PID, immediate = true)
+@Component(service = {JobService.class, JobRunner.class}, configurationPid = JobQueueConfig.PID, immediate = true)
 @Designate(ocd = JobQueueConfig.class)
-public final class JobServiceImpl implements JobService {
+public final class JobServiceImpl implements JobService, JobRunner {
     private static final Logger LOG = LoggerFactory.getLogger(JobServiceImpl.class);
     private static final Logger AUDIT = LoggerFactory.getLogger("io.kinora.audit");
     /** What a refused submission is told to wait before trying again. */
     private static final int RETRY_AFTER_SECONDS = 30;
+    private static final Pattern ID = Pattern.compile("job-\\d{8}-[0-9a-f]{10}");
+    /** A file in a host job's folder saying the job was cancelled; seen by whichever instance runs it. */
+    static final String CANCEL_MARKER = "cancel-requested";
     private static final Set<String> IMAGE_TYPES = Set.of("png", "jpg", "jpeg", "bmp", "gif");
     private static final DateTimeFormatter ID_DATE = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
     /** Share of a job's wall time each stage takes, for the overall fraction and the ETA. */
@@ -95,10 +108,12 @@ public final class JobServiceImpl implements JobService {
     private final Map<String, JobRecord> jobs = new HashMap<>();
     private final PriorityQueue<JobRecord> queue = new PriorityQueue<>(
             Comparator.comparingInt((JobRecord r) -> -r.priority).thenComparingLong(r -> r.sequence));
-    private final Map<String, Runnable> cancellers = new ConcurrentHashMap<>();
+    /** The jobs that run in this JVM (local workers and host deliveries), by id. */
+    private final Map<String, CancelFlag> cancellers = new ConcurrentHashMap<>();
     private final List<Thread> workers = new ArrayList<>();
     private final ScheduledExecutorService housekeeping;
     private volatile EventAdmin events;
+    private volatile JobScheduler host;
     private volatile boolean running = true;
     private long sequence;
 
@@ -129,8 +144,8 @@ public final class JobServiceImpl implements JobService {
             return t;
         });
         housekeeping.scheduleWithFixedDelay(this::retain, 1, 60, TimeUnit.MINUTES);
-        LOG.info("job queue ready in {}: {} job(s) on disk, {} queued, concurrency {}", folder, jobs.size(), queue.size(),
-                config.concurrency());
+        LOG.info("job queue ready in {}: {} job(s) on disk, {} queued, concurrency {}, scheduler {}", folder, jobs.size(),
+                queue.size(), config.concurrency(), mode());
     }
 
     static Path resolveFolder(JobQueueConfig config, BundleContext context) {
@@ -148,11 +163,33 @@ public final class JobServiceImpl implements JobService {
         if (this.events == eventAdmin) this.events = null;
     }
 
+    /** A host's job system (e.g. Apache Sling's job manager through io.kinora.jobs.sling); the highest ranked one. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindScheduler(JobScheduler scheduler) {
+        this.host = scheduler;
+        LOG.info("host job scheduler '{}' available; new jobs go to it{}", scheduler.name(),
+                "local".equals(mode()) ? " only when the configuration's scheduler is 'auto' or 'host' (now 'local')" : "");
+    }
+
+    void unbindScheduler(JobScheduler scheduler) {
+        if (this.host == scheduler) {
+            this.host = null;
+            LOG.info("host job scheduler '{}' gone; {}", scheduler.name(),
+                    "host".equals(mode()) ? "submissions are refused until one is back" : "new jobs run on Kinora's own workers");
+        }
+    }
+
+    private String mode() {
+        String m = config.scheduler() == null ? "" : config.scheduler().trim().toLowerCase(Locale.ROOT);
+        return m.equals("local") || m.equals("host") ? m : "auto";
+    }
+
     @Deactivate
     void deactivate() {
         running = false;
         housekeeping.shutdownNow();
-        cancellers.values().forEach(Runnable::run);
+        cancellers.values().forEach(CancelFlag::shutdown);
         synchronized (lock) {
             lock.notifyAll();
         }
@@ -181,11 +218,19 @@ public final class JobServiceImpl implements JobService {
             throw new JobRejectedException("image: '" + s.imageName() + "' must be one of " + IMAGE_TYPES.stream().sorted().toList(), false, 0);
         }
         String owner = s.owner() == null || s.owner().isBlank() ? "anonymous" : s.owner();
+        String mode = mode();
+        JobScheduler target = mode.equals("local") ? null : host;
+        if (target == null && mode.equals("host")) {
+            throw new JobRejectedException("busy: no host job scheduler is available (the configuration " + JobQueueConfig.PID
+                    + " says scheduler=host; is io.kinora.jobs.sling installed and Apache Sling's job manager running?); retry later",
+                    true, RETRY_AFTER_SECONDS);
+        }
         JobRecord r;
         synchronized (lock) {
             if (!running) throw new JobRejectedException("busy: the job service is stopping; retry later", true, 30);
-            if (queue.size() >= config.max_queued()) {
-                throw new JobRejectedException("busy: " + queue.size() + " jobs are waiting (the limit is " + config.max_queued()
+            long waiting = jobs.values().stream().filter(j -> j.state == JobState.QUEUED).count();
+            if (waiting >= config.max_queued()) {
+                throw new JobRejectedException("busy: " + waiting + " jobs are waiting (the limit is " + config.max_queued()
                         + "); retry later", true, RETRY_AFTER_SECONDS);
             }
             long active = jobs.values().stream().filter(j -> j.owner.equals(owner) && !j.state.isFinal()).count();
@@ -200,6 +245,7 @@ public final class JobServiceImpl implements JobService {
             r.sequence = sequence++;
             r.submitted = clock.instant();
             r.imageName = "image." + ext;
+            r.scheduler = target == null ? null : target.name();
             try {
                 Path dir = Files.createDirectories(folder.resolve(r.id));
                 writeAtomically(dir.resolve("scene.json"), reader.write(s.scene()));
@@ -210,10 +256,28 @@ public final class JobServiceImpl implements JobService {
                 throw new JobRejectedException("the job could not be stored: " + e.getMessage(), true, 60);
             }
             jobs.put(r.id, r);
-            queue.add(r);
-            lock.notifyAll();
+            if (target == null) {
+                queue.add(r);
+                lock.notifyAll();
+            }
         }
-        AUDIT.info("job {} queued for {} (priority {})", r.id, owner, r.priority);
+        if (target != null) {
+            // outside the lock: the host may deliver the job to this instance's runner before schedule() returns
+            try {
+                target.schedule(r.id, r.priority);
+            } catch (JobRejectedException | RuntimeException e) {
+                synchronized (lock) {
+                    jobs.remove(r.id);
+                }
+                deleteTree(folder.resolve(r.id));
+                LOG.warn("job {}: the host job scheduler '{}' did not take it: {}", r.id, r.scheduler, e.toString());
+                if (e instanceof JobRejectedException j) throw j;
+                throw new JobRejectedException("busy: the host job scheduler '" + r.scheduler + "' did not take the job ("
+                        + e.getMessage() + "); retry later", true, RETRY_AFTER_SECONDS);
+            }
+        }
+        AUDIT.info("job {} queued for {} (priority {}, scheduler {})", r.id, owner, r.priority,
+                r.scheduler == null ? JobInfo.SCHEDULER_LOCAL : r.scheduler);
         publish(r);
         return snapshot(r);
     }
@@ -221,7 +285,7 @@ public final class JobServiceImpl implements JobService {
     @Override
     public Optional<JobInfo> get(String id) {
         synchronized (lock) {
-            JobRecord r = jobs.get(id);
+            JobRecord r = lookup(id);
             return r == null ? Optional.empty() : Optional.of(r.info());
         }
     }
@@ -229,6 +293,7 @@ public final class JobServiceImpl implements JobService {
     @Override
     public List<JobInfo> list(String owner) {
         synchronized (lock) {
+            jobs.values().forEach(this::refresh);
             return jobs.values().stream().filter(r -> owner == null || owner.equals(r.owner))
                     .sorted(Comparator.comparing((JobRecord r) -> r.submitted).reversed().thenComparing(r -> r.id))
                     .map(JobRecord::info).collect(Collectors.toList());
@@ -238,19 +303,36 @@ public final class JobServiceImpl implements JobService {
     @Override
     public Optional<JobInfo> cancel(String id) {
         JobRecord r;
-        Runnable canceller;
+        CancelFlag canceller;
+        String scheduler;
         synchronized (lock) {
-            r = jobs.get(id);
+            r = lookup(id);
             if (r == null) return Optional.empty();
             if (r.state.isFinal()) return Optional.of(r.info());
-            if (r.state == JobState.QUEUED) {
-                queue.remove(r);
-                finish(r, JobState.CANCELLED, "cancelled before it started");
-                return Optional.of(r.info());
+            scheduler = r.scheduler;
+            if (scheduler != null) {
+                // seen by whichever instance runs (or is about to run) the job, also on another node of a cluster
+                try {
+                    Files.writeString(folder.resolve(r.id).resolve(CANCEL_MARKER), clock.instant().toString());
+                } catch (IOException e) {
+                    LOG.warn("job {}: the cancel marker could not be written: {}", r.id, e.getMessage());
+                }
             }
             canceller = cancellers.get(id);
+            if (r.state == JobState.QUEUED && canceller == null) {
+                queue.remove(r);
+                finish(r, JobState.CANCELLED, "cancelled before it started");
+            }
         }
-        if (canceller != null) canceller.run();
+        if (canceller != null) canceller.cancel();
+        JobScheduler s = host;
+        if (scheduler != null && s != null && s.name().equals(scheduler)) {
+            try {
+                s.cancel(id);
+            } catch (RuntimeException e) {
+                LOG.warn("job {}: the host job scheduler '{}' could not withdraw it: {}", id, scheduler, e.toString());
+            }
+        }
         AUDIT.info("job {} cancel requested", id);
         return get(id);
     }
@@ -258,7 +340,7 @@ public final class JobServiceImpl implements JobService {
     @Override
     public Optional<Path> result(String id, String name) {
         synchronized (lock) {
-            JobRecord r = jobs.get(id);
+            JobRecord r = lookup(id);
             if (r == null || r.state != JobState.SUCCEEDED || !r.results.contains(name)) return Optional.empty();
         }
         Path dir = folder.resolve(id).resolve("results").normalize();
@@ -270,6 +352,7 @@ public final class JobServiceImpl implements JobService {
     private void work() {
         while (true) {
             JobRecord r;
+            CancelFlag flag;
             synchronized (lock) {
                 while (running && queue.isEmpty()) {
                     try {
@@ -289,17 +372,66 @@ public final class JobServiceImpl implements JobService {
                 r.progress = 0;
                 r.error = null;
                 persistQuietly(r);
+                flag = new CancelFlag(Cancellation.NEVER, null);
+                cancellers.put(r.id, flag);
             }
             publish(r);
-            run(r);
+            execute(r, flag, JobRunner.Listener.NONE);
         }
     }
 
-    private void run(JobRecord r) {
+    @Override
+    public JobInfo run(String jobId, Cancellation stop, JobRunner.Listener listener) {
+        if (jobId == null || !ID.matcher(jobId).matches()) throw new IllegalArgumentException("no job " + jobId);
+        JobRecord r;
+        CancelFlag flag;
+        synchronized (lock) {
+            if (!running) throw new IllegalStateException("the job service is stopping; job " + jobId + " must run again later");
+            r = lookup(jobId);
+            if (r == null) throw new IllegalArgumentException("no job " + jobId + " in " + folder);
+            if (r.state.isFinal()) return r.info();
+            if (r.scheduler == null) {
+                LOG.warn("job {} was delivered by a host scheduler but belongs to Kinora's own queue; not run by the host", jobId);
+                return r.info();
+            }
+            if (cancellers.containsKey(jobId)) {
+                throw new IllegalStateException("job " + jobId + " is already running on this instance");
+            }
+            Path marker = folder.resolve(jobId).resolve(CANCEL_MARKER);
+            if (Files.exists(marker)) {
+                finish(r, JobState.CANCELLED, "cancelled before it started");
+                return r.info();
+            }
+            if (r.state == JobState.RUNNING && r.attempts >= config.max_attempts()) {
+                // an earlier delivery never finished: its instance stopped or was killed while it ran
+                finish(r, JobState.FAILED, "interrupted by a restart " + r.attempts
+                        + " times (the instance stopped or was killed while it ran); giving up");
+                return r.info();
+            }
+            r.state = JobState.RUNNING;
+            r.started = clock.instant();
+            r.attempts++;
+            r.stage = Stage.PLAN.id();
+            r.stageProgress = 0;
+            r.progress = 0;
+            r.etaSeconds = null;
+            r.error = null;
+            persistQuietly(r);
+            flag = new CancelFlag(stop == null ? Cancellation.NEVER : stop, marker);
+            cancellers.put(jobId, flag);
+        }
+        AUDIT.info("job {} started by host scheduler '{}' (attempt {})", jobId, r.scheduler, r.attempts);
+        publish(r);
+        execute(r, flag, listener == null ? JobRunner.Listener.NONE : listener);
+        synchronized (lock) {
+            return r.info();
+        }
+    }
+
+    /** Runs a job marked RUNNING (its flag registered in {@link #cancellers}) to its end, in the caller's thread. */
+    private void execute(JobRecord r, CancelFlag cancel, JobRunner.Listener listener) {
         Path dir = folder.resolve(r.id);
         Path results = dir.resolve("results");
-        CancelFlag cancel = new CancelFlag();
-        cancellers.put(r.id, cancel::set);
         long startNanos = System.nanoTime();
         try {
             deleteTree(results);
@@ -307,7 +439,10 @@ public final class JobServiceImpl implements JobService {
             SceneSpec scene = reader.read(Files.readAllBytes(dir.resolve("scene.json")), r.id + "/scene.json");
             GenerationResult result = generation.generate(
                     new GenerationRequest(scene, dir.resolve(r.imageName), results.resolve("clip.mp4"), r.id),
-                    (stage, fraction, message) -> progress(r, stage, fraction, startNanos), cancel);
+                    (stage, fraction, message) -> {
+                        progress(r, stage, fraction, startNanos);
+                        listener.progress(snapshot(r));
+                    }, cancel);
             List<String> names;
             try (Stream<Path> files = Files.list(results)) {
                 names = files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("."))
@@ -323,8 +458,11 @@ public final class JobServiceImpl implements JobService {
                 finish(r, JobState.SUCCEEDED, null);
             }
         } catch (Cancellation.CancelledException e) {
+            // cancelled by a user (here or, through the marker, on another instance): final; stopped by a shutdown or by
+            // the host taking the job back: unfinished, to run again (the next start here, or the host's re-delivery)
+            boolean cancelled = cancel.cancelledByUser();
             synchronized (lock) {
-                finish(r, running ? JobState.CANCELLED : JobState.QUEUED, running ? "cancelled while " + r.stage : null);
+                finish(r, cancelled ? JobState.CANCELLED : JobState.QUEUED, cancelled ? "cancelled while " + r.stage : null);
             }
         } catch (GenerationException e) {
             synchronized (lock) {
@@ -382,9 +520,21 @@ public final class JobServiceImpl implements JobService {
             }
         }
         found.sort(Comparator.comparing((JobRecord r) -> r.submitted).thenComparing(r -> r.id));
+        int held = 0;
         for (JobRecord r : found) {
             r.sequence = sequence++;
             jobs.put(r.id, r);
+            if (r.scheduler != null && !r.state.isFinal()) {
+                if (!mode().equals("local")) {
+                    // the host persists its jobs and delivers them again (possibly to another instance): never queue here too
+                    held++;
+                    continue;
+                }
+                LOG.info("job {} was handed to the host scheduler '{}', but the configured scheduler is 'local': it runs here",
+                        r.id, r.scheduler);
+                r.scheduler = null;
+                persist(r);
+            }
             if (r.state == JobState.RUNNING) {
                 if (r.attempts >= config.max_attempts()) {
                     r.state = JobState.FAILED;
@@ -404,6 +554,55 @@ public final class JobServiceImpl implements JobService {
                 r.etaSeconds = null;
                 queue.add(r);
             }
+        }
+        if (held > 0) LOG.info("{} unfinished job(s) are held by a host scheduler, which delivers them again", held);
+    }
+
+    /**
+     * A job by id, with the lock held: a host job this instance does not run is read again from its {@code job.json}
+     * (another instance may be running it), and a host job another instance took is read from the shared job folder.
+     */
+    private JobRecord lookup(String id) {
+        if (id == null) return null;
+        JobRecord r = jobs.get(id);
+        if (r != null) {
+            refresh(r);
+            return r;
+        }
+        if (!ID.matcher(id).matches()) return null;
+        Path file = folder.resolve(id).resolve("job.json");
+        if (!Files.isRegularFile(file)) return null;
+        try {
+            r = read(file);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("job {} cannot be read: {}", id, e.getMessage());
+            return null;
+        }
+        if (r.scheduler == null) return null; // another instance's own queue
+        r.sequence = sequence++;
+        jobs.put(r.id, r);
+        return r;
+    }
+
+    /** With the lock held: brings a host job that runs elsewhere up to the state its instance stored. */
+    private void refresh(JobRecord r) {
+        if (r.scheduler == null || r.state.isFinal() || cancellers.containsKey(r.id)) return;
+        Path file = folder.resolve(r.id).resolve("job.json");
+        try {
+            JobRecord d = read(file);
+            if (d.state == r.state && d.attempts == r.attempts) return;
+            r.state = d.state;
+            r.attempts = d.attempts;
+            r.started = d.started;
+            r.finished = d.finished;
+            r.error = d.error;
+            r.results = d.results;
+            r.progress = d.progress;
+            r.stage = null;
+            r.stageProgress = 0;
+            r.etaSeconds = null;
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("job {}: state not refreshed: {}", r.id, e.toString());
         }
     }
 
@@ -488,6 +687,7 @@ public final class JobServiceImpl implements JobService {
         if (r.started != null) o.put("started", r.started.toString());
         if (r.finished != null) o.put("finished", r.finished.toString());
         if (r.error != null) o.put("error", r.error);
+        if (r.scheduler != null) o.put("scheduler", r.scheduler);
         ArrayNode results = o.putArray("results");
         r.results.forEach(results::add);
         writeAtomically(folder.resolve(r.id).resolve("job.json"), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(o));
@@ -507,6 +707,7 @@ public final class JobServiceImpl implements JobService {
         if (o.hasNonNull("started")) r.started = Instant.parse(o.get("started").asText());
         if (o.hasNonNull("finished")) r.finished = Instant.parse(o.get("finished").asText());
         if (o.hasNonNull("error")) r.error = o.get("error").asText();
+        if (o.hasNonNull("scheduler")) r.scheduler = o.get("scheduler").asText();
         for (JsonNode n : o.path("results")) r.results.add(n.asText());
         if (r.state == JobState.SUCCEEDED) r.progress = 1;
         return r;
@@ -557,13 +758,39 @@ public final class JobServiceImpl implements JobService {
         }
     }
 
-    /** A cancellation flag for one job. */
+    /**
+     * Why a running job should stop: a user cancelled it (here, or through the marker file on any instance), this service
+     * is shutting down, or the host asked it to stop ({@code outside}, e.g. Sling's {@code isStopped()}).
+     */
     private static final class CancelFlag implements Cancellation {
-        private volatile boolean cancelled;
+        private final Cancellation outside;
+        private final Path marker;
+        private volatile boolean user;
+        private volatile boolean shutdown;
+        private volatile long markerCheckedNanos = System.nanoTime();
 
-        void set() { cancelled = true; }
+        CancelFlag(Cancellation outside, Path marker) {
+            this.outside = outside;
+            this.marker = marker;
+        }
+
+        void cancel() { user = true; }
+
+        void shutdown() { shutdown = true; }
+
+        boolean cancelledByUser() {
+            if (!user && marker != null && Files.exists(marker)) user = true;
+            return user;
+        }
 
         @Override
-        public boolean isCancelled() { return cancelled; }
+        public boolean isCancelled() {
+            if (user || shutdown) return true;
+            if (marker != null && System.nanoTime() - markerCheckedNanos > 500_000_000L) {
+                markerCheckedNanos = System.nanoTime();
+                if (Files.exists(marker)) user = true;
+            }
+            return user || outside.isCancelled();
+        }
     }
 }

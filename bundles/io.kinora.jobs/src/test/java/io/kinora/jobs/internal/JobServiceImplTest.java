@@ -92,6 +92,10 @@ class JobServiceImplTest {
     }
 
     static JobQueueConfig config(int concurrency, int maxQueued, int perOwner, int retentionDays, long budgetMib) {
+        return config(concurrency, maxQueued, perOwner, retentionDays, budgetMib, "auto");
+    }
+
+    static JobQueueConfig config(int concurrency, int maxQueued, int perOwner, int retentionDays, long budgetMib, String scheduler) {
         return new JobQueueConfig() {
             public Class<? extends Annotation> annotationType() { return JobQueueConfig.class; }
             public int concurrency() { return concurrency; }
@@ -102,6 +106,7 @@ class JobServiceImplTest {
             public long max_results_mib() { return budgetMib; }
             public int max_attempts() { return 3; }
             public String folder() { return ""; }
+            public String scheduler() { return scheduler; }
         };
     }
 
