@@ -431,6 +431,13 @@ final class Registry {
             np = prev == null
                     ? new RoutingPolicy(p.family(), RoutingPolicy.Mode.LATEST, null, null, 0, p.tenantPins(), p.autoRollback())
                     : new RoutingPolicy(p.family(), RoutingPolicy.Mode.PINNED, prev.key(), null, 0, p.tenantPins(), p.autoRollback());
+        } else if (p.mode() == RoutingPolicy.Mode.LATEST) {
+            // "latest" would pick the rolled-back version again after a restart (its FAILED mark lives in memory):
+            // pin the version traffic goes back to, persisted, until an operator activates another
+            Entry prev = previous(from);
+            if (prev != null) {
+                np = new RoutingPolicy(p.family(), RoutingPolicy.Mode.PINNED, prev.key(), null, 0, p.tenantPins(), p.autoRollback());
+            }
         }
         String pid = np.equals(p) ? null : remember(np, why);
         String where = np.equals(p) ? "" : pid == null

@@ -109,6 +109,10 @@ class RegistryTest {
         assertEquals(ModelState.FAILED, v2.state);
         assertTrue(v2.reason.startsWith("automatic rollback: 2 of its first 2 job(s) failed"), v2.reason);
         assertEquals("1.0.0", acquire("after").info().version());
+        // "latest" would choose 1.1.0 again after a restart: the rollback pins 1.0.0 instead (persisted when Config Admin is there)
+        assertEquals(RoutingPolicy.Mode.PINNED, registry.policy("image-to-video").mode());
+        assertEquals("parallax:1.0.0", registry.policy("image-to-video").version());
+        assertTrue(v2.reason.endsWith("routing of image-to-video now pinned parallax:1.0.0 (in memory only)"), v2.reason);
         assertTrue(events.stream().anyMatch(s -> s.startsWith(ModelEvent.ROLLED_BACK + " parallax:1.1.0")), events.toString());
         // the operator can bring it back in one step
         registry.activate("image-to-video", "1.1.0");
