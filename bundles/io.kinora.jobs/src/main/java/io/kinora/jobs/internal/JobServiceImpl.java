@@ -200,6 +200,16 @@ public final class JobServiceImpl implements JobService, JobRunner {
                 Thread.currentThread().interrupt();
             }
         }
+        // host deliveries run on the host's threads: wait until they have stored their state (QUEUED, to run again)
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (!cancellers.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     @Override

@@ -61,6 +61,8 @@ class JobServiceImplTest {
     static final class Gate implements GenerationService {
         final Semaphore permits = new Semaphore(0);
         final List<String> order = Collections.synchronizedList(new ArrayList<>());
+        /** The thread each run of {@link #order} ran on. */
+        final List<String> threads = Collections.synchronizedList(new ArrayList<>());
         volatile boolean fail;
 
         void open() { permits.release(1000); }
@@ -69,6 +71,7 @@ class JobServiceImplTest {
         public GenerationResult generate(GenerationRequest request, io.kinora.api.generation.GenerationListener listener,
                                          io.kinora.api.media.Cancellation cancellation) throws GenerationException {
             order.add(request.jobId());
+            threads.add(Thread.currentThread().getName());
             listener.progress(Stage.VIDEO, 0.5, "half");
             try {
                 while (!permits.tryAcquire(20, TimeUnit.MILLISECONDS)) cancellation.check();
