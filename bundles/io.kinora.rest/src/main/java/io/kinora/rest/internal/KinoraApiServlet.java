@@ -31,6 +31,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardContextSelect;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletMultipart;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 import org.osgi.service.metatype.annotations.Designate;
@@ -61,7 +62,8 @@ import java.util.regex.Pattern;
  */
 @Component(service = Servlet.class, configurationPid = RestConfig.PID, immediate = true)
 @Designate(ocd = RestConfig.class)
-@HttpWhiteboardServletPattern("/kinora/api/*")
+@HttpWhiteboardContextSelect(KinoraRestContext.SELECT)
+@HttpWhiteboardServletPattern("/api/*")
 @HttpWhiteboardServletMultipart(enabled = true, fileSizeThreshold = 1024 * 1024, maxFileSize = 64L * 1024 * 1024)
 public final class KinoraApiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
