@@ -1,0 +1,137 @@
+package io.kinora.features.internal;
+
+import org.apache.sling.feature.Artifact;
+import org.apache.sling.feature.ArtifactId;
+import org.apache.sling.feature.Feature;
+import org.apache.sling.feature.analyser.Analyser;
+import org.apache.sling.feature.analyser.AnalyserResult;
+import org.apache.sling.feature.analyser.task.AnalyserTask;
+import org.apache.sling.feature.builder.ArtifactProvider;
+import org.apache.sling.feature.io.json.FeatureJSONReader;
+import org.apache.sling.feature.scanner.Scanner;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.MalformedURLException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Runs the same Sling feature analysers the build runs (against Felix 7.0.5) on the aggregated features, and on
+ * deliberately broken copies: a feature with a missing dependency must produce the analyser's error naming it.
+ * If the analysers stop catching missing imports, these tests fail.
+ */
+class FeatureAnalyserTest {
+    static final String[] TASKS = {"bundle-packages", "requirements-capabilities", "duplicate-symbolic-names",
+            "api-regions", "api-regions-dependencies", "api-regions-duplicates", "api-regions-exportsimports"};
+    static final ArtifactId FRAMEWORK = ArtifactId.parse("org.apache.felix:org.apache.felix.framework:7.0.5");
+
+    static Path aggregated;
+    static Analyser analyser;
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        aggregated = Path.of(System.getProperty("kinora.aggregated", "target/slingfeature-tmp"));
+        Path repo = Path.of(System.getProperty("kinora.repository", "target/repository"));
+        ArtifactProvider provider = id -> {
+            Path p = repo.resolve(id.toMvnPath());
+            try {
+                return Files.isRegularFile(p) ? p.toUri().toURL() : null;
+            } catch (MalformedURLException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        // the tasks by id, as the plugin selects them (tasks whose optional libraries are absent are skipped)
+        Set<String> wanted = Set.of(TASKS);
+        List<AnalyserTask> tasks = new ArrayList<>();
+        Iterator<AnalyserTask> it = ServiceLoader.load(AnalyserTask.class).iterator();
+        for (int guard = 0; guard < 1000; guard++) {
+            try {
+                if (!it.hasNext()) break;
+                AnalyserTask t = it.next();
+                if (wanted.contains(t.getId())) tasks.add(t);
+            } catch (ServiceConfigurationError | LinkageError e) {
+                // e.g. content-package tasks without Jackrabbit FileVault on the class path: not ours
+            }
+        }
+        assertEquals(wanted.size(), tasks.size(), "every analyser task is available: " + tasks);
+        analyser = new Analyser(new Scanner(provider), tasks.toArray(new AnalyserTask[0]));
+    }
+
+    static Feature read(String classifier) throws IOException {
+        Path f = aggregated.resolve("feature-" + classifier + ".json");
+        try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+            return FeatureJSONReader.read(r, f.toString());
+        }
+    }
+
+    static List<String> errors(Feature f) throws Exception {
+        AnalyserResult r = analyser.analyse(f, FRAMEWORK);
+        return r.getErrors();
+    }
+
+    @Test
+    void standaloneDistributionPassesEveryAnalyser() throws Exception {
+        assertEquals(List.of(), errors(read("standalone")));
+    }
+
+    @Test
+    void hostFeatureOnAMinimalFelixHostPasses() throws Exception {
+        assertEquals(List.of(), errors(read("host-on-felix")));
+    }
+
+    @Test
+    void missingApiBundleFailsWithTheMissingPackages() throws Exception {
+        Feature broken = brokenCopy("standalone", "without-api");
+        Artifact api = broken.getBundles().getExact(ArtifactId.parse("io.kinora:io.kinora.api:" + version(broken)));
+        assertTrue(broken.getBundles().remove(api), "the standalone feature lists io.kinora.api");
+        List<String> errors = errors(broken);
+        assertFalse(errors.isEmpty(), "a feature without io.kinora.api must fail the analysers");
+        // "no missing imports": the bundle-packages analyser names the bundle and the packages nobody exports
+        String missingImports = errors.stream().filter(e -> e.startsWith("[bundle-packages]") && e.contains("io.kinora.jobs"))
+                .findFirst().orElseThrow(() -> new AssertionError("no bundle-packages error for io.kinora.jobs: " + errors));
+        System.out.println("analyser on a feature without io.kinora.api:\n  " + missingImports);
+        assertTrue(missingImports.contains("io.kinora.api.scene"), missingImports);
+    }
+
+    @Test
+    void missingEngineFailsForTheModelBundle() throws Exception {
+        Feature broken = brokenCopy("standalone", "without-engine");
+        Artifact engine = broken.getBundles().getExact(ArtifactId.parse("io.kinora:io.kinora.engine:" + version(broken)));
+        assertTrue(broken.getBundles().remove(engine));
+        List<String> errors = errors(broken);
+        assertTrue(errors.stream().anyMatch(e -> e.startsWith("[bundle-packages]") && e.contains("io.kinora.models.parallax")
+                && e.contains("ai.djl")), String.join("\n", errors));
+    }
+
+    @Test
+    void hostFeatureAloneNamesWhatTheHostMustProvide() throws Exception {
+        // without a host's HTTP Whiteboard and SCR the host feature cannot resolve: the analyser says what is missing
+        String all = String.join("\n", errors(read("host")));
+        assertTrue(all.contains("javax.servlet"), all);
+        assertTrue(all.contains("osgi.component"), all);
+    }
+
+    /** A copy under its own id (the scanner caches what it scanned by feature id). */
+    private static Feature brokenCopy(String classifier, String newClassifier) throws IOException {
+        Feature f = read(classifier);
+        return f.copy(f.getId().changeClassifier(newClassifier));
+    }
+
+    private static String version(Feature f) {
+        return f.getId().getVersion();
+    }
+}
