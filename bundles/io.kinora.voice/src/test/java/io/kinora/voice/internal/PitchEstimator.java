@@ -30,7 +30,7 @@ public final class PitchEstimator {
         double loudest = 0;
         for (int s = 0; s + win <= x.length; s += hop) loudest = Math.max(loudest, rms(x, s, win));
         List<Double> out = new ArrayList<>();
-        for (int s = 0; s + win + maxLag <= x.length; s += hop) {
+        for (int s = 0; s + win + maxLag + 1 <= x.length; s += hop) {
             if (rms(x, s, win) < 0.1 * loudest) continue;
             double[] r = new double[maxLag + 2];
             double best = 0;
