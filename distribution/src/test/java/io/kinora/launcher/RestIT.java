@@ -112,10 +112,14 @@ class RestIT {
     }
 
     HttpResponse<byte[]> submit(String password, String sceneFile) throws Exception {
+        return submit(password, DIST.resolve("samples/" + sceneFile));
+    }
+
+    HttpResponse<byte[]> submit(String password, Path scene) throws Exception {
         String boundary = "kinora" + UUID.randomUUID();
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         part(b, boundary, "image", "bottle.png", "image/png", Files.readAllBytes(DIST.resolve("samples/bottle.png")));
-        part(b, boundary, "scene", "scene.json", "application/json", Files.readAllBytes(DIST.resolve("samples/" + sceneFile)));
+        part(b, boundary, "scene", "scene.json", "application/json", Files.readAllBytes(scene));
         b.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         return send("POST", "/jobs", password, HttpRequest.BodyPublishers.ofByteArray(b.toByteArray()),
                 "Content-Type", "multipart/form-data; boundary=" + boundary);
