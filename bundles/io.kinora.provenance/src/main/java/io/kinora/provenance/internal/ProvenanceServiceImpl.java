@@ -20,6 +20,7 @@ import io.kinora.provenance.internal.c2pa.UnsignedC2pa;
 import io.kinora.provenance.internal.visible.Corner;
 import io.kinora.provenance.internal.visible.LabelFonts;
 import io.kinora.provenance.internal.visible.VisibleLabeler;
+import io.kinora.provenance.internal.watermark.ClipDecoder;
 import io.kinora.provenance.internal.watermark.LumaWatermarker;
 import io.kinora.provenance.internal.watermark.NoWatermark;
 import io.kinora.provenance.internal.watermark.Watermarker;
@@ -336,6 +337,7 @@ public final class ProvenanceServiceImpl implements ProvenanceService {
     }
 
     private static SigningSetup setup(ProvenanceConfig config, BundleContext context) {
+        if (context != null) ClipDecoder.configureCacheDir(context.getProperty("kinora.work")); // FFmpeg natives for verify
         Path dir = null;
         String configured = config.localCaDirectory();
         if (configured != null && !configured.isBlank()) {

@@ -1,29 +1,37 @@
 package io.kinora.provenance.internal.watermark;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-
 /**
- * Finds a {@link LumaMark} in decoded luma frames: high-pass (luma minus its 17x17 mean, clipped), fold modulo
- * the tile period at candidate scales (1, 0.9, 0.75, 0.667, 0.5 of the marked size), resample each fold to the
+ * Finds a {@link LumaMark} in decoded luma frames: frames whose short side exceeds 560 px are first averaged 2x2
+ * (the mark's 16 px chips survive it, and there are four times fewer pixels to fold), then whitened (luma minus
+ * its 17x17 mean over the local deviation, clipped), folded modulo the tile period at candidate scales (1, 0.9,
+ * 0.75, 0.667, 0.5 of the marked size: the common renditions and downscales), resampled to the 128 px detection
  * tile, locate the sync row by FFT cross-correlation (any crop offset), then read the code bits and Chase-decode
  * against the CRC-24. A payload is only reported when the sync peak is significant AND the CRC checks.
  */
 public final class LumaDetector {
     /** Sync peak z-score needed to look for a payload; unmarked video scores about 4 (max over 16384 shifts). */
     static final double SYNC_Z = 4.5;
-    /** Chase decoding flips up to three of this many least reliable bits (299 candidates, each checked by the CRC-24). */
-    static final int CHASE_WEAK = 12;
+    /** Whitened luma is clipped to +-1 so edges and highlights do not dominate the fold. */
+    static final float CLIP = 1.0f;
     static final double[] SCALES = {1.0, 0.9, 0.75, 2.0 / 3.0, 0.5};
     private final LumaMark mark;
     private final float[][] accumulators;
     private final int[] periods;
     private int frames;
-    /** The hard-decided code word of the last {@link #detect()} (before Chase decoding), for measurements. */
+    private int width;
+    private int height;
+    /** 2 when frames are averaged 2x2 before folding, 1 for small frames. */
+    private int factor;
+    private byte[] half;
+    /** The hard-decided coded bits of the last {@link #detect()} (before decoding), for measurements. */
     boolean[] lastCode;
+    /** Coded bits of the last {@link #detect()} whose hard decision differs from the decoded word re-encoded. */
+    int lastErrors;
 
-    /** The outcome: found or not, the payload, the sync z-score, the scale, bits corrected, a confidence in [0, 1]. */
+    /**
+     * The outcome: found or not, the payload, the sync z-score, the scale, coded bits in error (of 188, corrected by
+     * the Viterbi decoder when found), a confidence in [0, 1], frames read.
+     */
     public record Detection(boolean found, Long payload, double syncZ, double scale, int corrected, double confidence, int frames) {
     }
 
@@ -31,17 +39,47 @@ public final class LumaDetector {
         this.mark = mark;
         this.periods = new int[SCALES.length];
         this.accumulators = new float[SCALES.length][];
-        for (int s = 0; s < SCALES.length; s++) {
-            periods[s] = (int) Math.round(LumaMark.TILE * SCALES[s]);
-            accumulators[s] = new float[periods[s] * periods[s]];
-        }
+    }
+
+    /** Frames added so far. */
+    public int frames() {
+        return frames;
     }
 
     /**
      * Adds one frame of 8-bit luma, {@code width x height}, row-major. The frame is whitened: luma minus its
      * 17x17 mean, divided by the 9x9 standard deviation (+4) so textured regions do not drown the mark, clipped.
      */
-    public void add(byte[] luma, int width, int height) {
+    public void add(byte[] frameLuma, int frameWidth, int frameHeight) {
+        if (frames == 0) {
+            this.width = frameWidth;
+            this.height = frameHeight;
+            factor = Math.min(frameWidth, frameHeight) > 560 ? 2 : 1;
+            for (int s = 0; s < SCALES.length; s++) {
+                periods[s] = (int) Math.round(LumaMark.TILE * SCALES[s] / factor);
+                accumulators[s] = new float[periods[s] * periods[s]];
+            }
+        } else if (frameWidth != this.width || frameHeight != this.height) {
+            throw new IllegalArgumentException("frame is " + frameWidth + "x" + frameHeight + ", earlier frames were " + this.width + "x" + this.height);
+        }
+        if (frameLuma.length < frameWidth * frameHeight) throw new IllegalArgumentException("luma is shorter than " + frameWidth + "x" + frameHeight);
+        byte[] luma = frameLuma;
+        int width = frameWidth;
+        int height = frameHeight;
+        if (factor == 2) {
+            width = frameWidth / 2;
+            height = frameHeight / 2;
+            if (half == null) half = new byte[width * height];
+            for (int y = 0; y < height; y++) {
+                int a = 2 * y * frameWidth;
+                int b = a + frameWidth;
+                int o = y * width;
+                for (int x = 0; x < width; x++, a += 2, b += 2) {
+                    half[o + x] = (byte) (((frameLuma[a] & 0xff) + (frameLuma[a + 1] & 0xff) + (frameLuma[b] & 0xff) + (frameLuma[b + 1] & 0xff) + 2) >> 2);
+                }
+            }
+            luma = half;
+        }
         int w1 = width + 1;
         long[] sum = new long[w1 * (height + 1)];
         long[] sq = new long[w1 * (height + 1)];
@@ -56,7 +94,11 @@ public final class LumaDetector {
                 sq[(y + 1) * w1 + x + 1] = sq[y * w1 + x + 1] + rq;
             }
         }
+        int[][] cols = new int[periods.length][width];
+        for (int s = 0; s < periods.length; s++) for (int x = 0; x < width; x++) cols[s][x] = x % periods[s];
+        int[] rows = new int[periods.length];
         for (int y = 0; y < height; y++) {
+            for (int s = 0; s < periods.length; s++) rows[s] = (y % periods[s]) * periods[s];
             int y0 = Math.max(0, y - 8);
             int y1 = Math.min(height, y + 9);
             int v0 = Math.max(0, y - 4);
@@ -72,11 +114,11 @@ public final class LumaDetector {
                 double q9 = (double) (sq[v1 * w1 + u1] - sq[v0 * w1 + u1] - sq[v1 * w1 + u0] + sq[v0 * w1 + u0]) / n;
                 double std = Math.sqrt(Math.max(0, q9 - m9 * m9));
                 float hp = (float) (((luma[y * width + x] & 0xff) - mean) / (std + 4.0));
-                if (hp > 1.5f) hp = 1.5f;
-                else if (hp < -1.5f) hp = -1.5f;
+                if (hp > CLIP) hp = CLIP;
+                else if (hp < -CLIP) hp = -CLIP;
                 for (int s = 0; s < periods.length; s++) {
                     int p = periods[s];
-                    accumulators[s][(y % p) * p + (x % p)] += hp;
+                    accumulators[s][rows[s] + cols[s][x]] += hp;
                 }
             }
         }
@@ -85,7 +127,7 @@ public final class LumaDetector {
 
     public Detection detect() {
         if (frames == 0) return new Detection(false, null, 0, 0, 0, 0, 0);
-        int t = LumaMark.TILE;
+        int t = LumaMark.DTILE;
         double bestZ = -1;
         int bestS = 0;
         int bestDx = 0;
@@ -136,40 +178,32 @@ public final class LumaDetector {
         for (int y = 0; y < t; y++) {
             for (int x = 0; x < t; x++) aligned[y * t + x] = bestTile[((y + bestDy) % t) * t + (x + bestDx) % t];
         }
-        int n = LumaMark.CODE_BITS;
+        int n = LumaMark.CODED_BITS;
         double[] corr = new double[n];
-        boolean[] code = new boolean[n];
+        boolean[] hard = new boolean[n];
+        double norm = 0;
         for (int b = 0; b < n; b++) {
             double c = 0;
             float[] p = mark.bits[b];
             for (int i = 0; i < p.length; i++) c += aligned[i] * p[i];
             corr[b] = c;
-            code[b] = c > 0;
+            hard[b] = c > 0;
+            norm += c * c;
         }
-        lastCode = code.clone();
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        Arrays.sort(order, (a, b) -> Double.compare(Math.abs(corr[a]), Math.abs(corr[b])));
-        List<int[]> flips = new ArrayList<>();
-        flips.add(new int[0]);
-        int weak = CHASE_WEAK;
-        for (int i = 0; i < weak; i++) flips.add(new int[]{order[i]});
-        for (int i = 0; i < weak; i++) for (int j = i + 1; j < weak; j++) flips.add(new int[]{order[i], order[j]});
-        for (int i = 0; i < weak; i++) {
-            for (int j = i + 1; j < weak; j++) for (int k = j + 1; k < weak; k++) flips.add(new int[]{order[i], order[j], order[k]});
-        }
-        for (int[] f : flips) {
-            boolean[] c = code.clone();
-            for (int i : f) c[i] = !c[i];
-            Long p = Payload.decode(c);
-            if (p != null) {
-                // false alarm bound: sync over all shifts and scales, times the CRC candidates tried
-                double pSync = Math.min(1.0, (double) t * t * SCALES.length * tail(bestZ));
-                double pCrc = flips.size() / (double) (1 << LumaMark.CRC_BITS);
-                return new Detection(true, p, bestZ, SCALES[bestS], f.length, 1.0 - pSync * pCrc, frames);
-            }
-        }
-        return new Detection(false, null, bestZ, SCALES[bestS], 0, 0, frames);
+        norm = Math.sqrt(norm / n) + 1e-12;
+        for (int b = 0; b < n; b++) corr[b] /= norm;
+        boolean[] info = Convolutional.decode(corr, LumaMark.CODE_BITS);
+        Long p = Payload.decode(info);
+        boolean[] recoded = Convolutional.encode(info);
+        int errors = 0;
+        for (int b = 0; b < n; b++) if (recoded[b] != hard[b]) errors++;
+        lastCode = hard;
+        lastErrors = errors;
+        if (p == null) return new Detection(false, null, bestZ, SCALES[bestS], errors, 0, frames);
+        // false alarm bound: the sync peak over all shifts and scales, times the chance that a random word passes the CRC
+        double pSync = Math.min(1.0, (double) t * t * SCALES.length * tail(bestZ));
+        double pCrc = 1.0 / (1 << LumaMark.CRC_BITS);
+        return new Detection(true, p, bestZ, SCALES[bestS], errors, 1.0 - pSync * pCrc, frames);
     }
 
     /** Upper tail of the standard normal, Q(z). */

@@ -6,27 +6,36 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Random;
 
 /**
- * A keyed spread-spectrum watermark in the luma of every frame. A 128x128 tile of 16x16 chips (8 px each,
- * smoothly interpolated) repeats over the picture; each chip carries the sum of keyed, scrambled Walsh-Hadamard
- * rows: one synchronisation row (30 % of the power) and one row per code bit (64-bit payload + CRC-24). Strength
+ * A keyed spread-spectrum watermark in the luma of every frame. A 192x192 tile of 16x16 chips (12 px each,
+ * smoothly interpolated) repeats over the picture (a chip stays 6 px wide after a 0.5x downscale, which H.264 at
+ * CRF 28 still carries); each chip carries the sum of keyed, scrambled Walsh-Hadamard
+ * rows: one synchronisation row (25 % of the power) and one row per coded bit (64-bit payload + CRC-24 through
+ * a rate-1/2 K=7 convolutional code: 188 rows). Strength
  * follows local texture (masking). Detection folds high-passed luma modulo the tile (at several scales), finds
  * the tile phase by FFT correlation with the sync row (so crops are fine), reads every bit as a correlation sign,
- * and corrects up to three weak bits by Chase decoding checked against the CRC.
+ * decodes them with a soft-decision Viterbi decoder and checks the CRC.
  */
 public final class LumaMark {
-    static final int TILE = 128;
-    static final int CHIP = 8;
+    /** Embedded tile, in pixels of the marked frame. */
+    static final int CHIP = 12;
+    static final int TILE = 16 * CHIP;
+    /** Detection tile: the templates at 8 px chips; a fold of any period is resampled to it. */
+    static final int DTILE = 128;
     static final int CHIPS = TILE / CHIP; // 16 per side
     static final int N = CHIPS * CHIPS; // 256 chips
     static final int PAYLOAD_BITS = 64;
     static final int CRC_BITS = 24;
     static final int CODE_BITS = PAYLOAD_BITS + CRC_BITS;
+    /** Coded bits carried (one Walsh-Hadamard row each): the code word through the rate-1/2 convolutional code. */
+    static final int CODED_BITS = Convolutional.codedLength(CODE_BITS);
     /** Share of the mark's power in the synchronisation row. */
-    static final double SYNC_POWER = 0.3;
+    static final double SYNC_POWER = 0.25;
 
-    /** Per-pixel tile patterns (TILE x TILE, row-major) for sync and each code bit. */
+    /** Detection templates (DTILE x DTILE, row-major, unit RMS) for sync and each code bit. */
     final float[] sync;
     final float[][] bits;
+    private final float[] syncChips;
+    private final float[][] bitChips;
 
     public LumaMark(String key) {
         long seed = seed(key);
@@ -50,9 +59,14 @@ public final class LumaMark {
             rows[i] = rows[j];
             rows[j] = t;
         }
-        sync = render(chips(rows[0], perm, sign));
-        bits = new float[CODE_BITS][];
-        for (int b = 0; b < CODE_BITS; b++) bits[b] = render(chips(rows[b + 1], perm, sign));
+        syncChips = chips(rows[0], perm, sign);
+        sync = render(syncChips, DTILE / CHIPS, DTILE);
+        bits = new float[CODED_BITS][];
+        bitChips = new float[CODED_BITS][];
+        for (int b = 0; b < CODED_BITS; b++) {
+            bitChips[b] = chips(rows[b + 1], perm, sign);
+            bits[b] = render(bitChips[b], DTILE / CHIPS, DTILE);
+        }
     }
 
     static long seed(String key) {
@@ -73,21 +87,21 @@ public final class LumaMark {
     }
 
     /** Chip values to pixels: bilinear between chip centres, periodic over the tile; zero mean, unit RMS. */
-    static float[] render(float[] chips) {
-        float[] p = new float[TILE * TILE];
+    static float[] render(float[] chips, int chip, int tile) {
+        float[] p = new float[tile * tile];
         double sum = 0;
         double sq = 0;
-        for (int y = 0; y < TILE; y++) {
-            double fy = (y + 0.5) / CHIP - 0.5;
+        for (int y = 0; y < tile; y++) {
+            double fy = (y + 0.5) / chip - 0.5;
             int y0 = (int) Math.floor(fy);
             double ty = fy - y0;
-            for (int x = 0; x < TILE; x++) {
-                double fx = (x + 0.5) / CHIP - 0.5;
+            for (int x = 0; x < tile; x++) {
+                double fx = (x + 0.5) / chip - 0.5;
                 int x0 = (int) Math.floor(fx);
                 double tx = fx - x0;
                 double v = (1 - ty) * ((1 - tx) * chip(chips, x0, y0) + tx * chip(chips, x0 + 1, y0))
                         + ty * ((1 - tx) * chip(chips, x0, y0 + 1) + tx * chip(chips, x0 + 1, y0 + 1));
-                p[y * TILE + x] = (float) v;
+                p[y * tile + x] = (float) v;
                 sum += v;
             }
         }
@@ -105,17 +119,17 @@ public final class LumaMark {
         return c[Math.floorMod(y, CHIPS) * CHIPS + Math.floorMod(x, CHIPS)];
     }
 
-    /** The tile to add for a payload: sync at half the power, the code bits sharing the other half; unit RMS. */
+    /** The TILE x TILE pattern to add for a payload: sync with 30 % of the power, the code bits sharing the rest; unit RMS. */
     public float[] tile(long payload) {
-        boolean[] code = Payload.encode(payload);
-        float[] t = new float[TILE * TILE];
+        boolean[] code = Convolutional.encode(Payload.encode(payload));
+        float[] c = new float[N];
         double ws = Math.sqrt(SYNC_POWER);
-        double wb = Math.sqrt((1 - SYNC_POWER) / CODE_BITS);
-        for (int i = 0; i < t.length; i++) {
-            double v = ws * sync[i];
-            for (int b = 0; b < CODE_BITS; b++) v += (code[b] ? wb : -wb) * bits[b][i];
-            t[i] = (float) v;
+        double wb = Math.sqrt((1 - SYNC_POWER) / CODED_BITS);
+        for (int i = 0; i < N; i++) {
+            double v = ws * syncChips[i];
+            for (int b = 0; b < CODED_BITS; b++) v += (code[b] ? wb : -wb) * bitChips[b][i];
+            c[i] = (float) v;
         }
-        return t;
+        return render(c, CHIP, TILE);
     }
 }

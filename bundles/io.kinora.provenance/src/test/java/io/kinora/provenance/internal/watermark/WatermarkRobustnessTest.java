@@ -90,7 +90,7 @@ class WatermarkRobustnessTest {
         for (int off = 0; off + w * h <= y.length; off += w * h) d.add(java.util.Arrays.copyOfRange(y, off, off + w * h), w, h);
         LumaDetector.Detection r = d.detect();
         int right = 0;
-        boolean[] want = Payload.encode(PAYLOAD);
+        boolean[] want = Convolutional.encode(Payload.encode(PAYLOAD));
         if (d.lastCode != null) for (int i = 0; i < want.length; i++) if (d.lastCode[i] == want[i]) right++;
         System.out.printf("%-28s %dx%d z=%.1f scale=%.2f found=%s corrected=%d raw bits %d/%d (%d ms)%n", file.getFileName(), w, h, r.syncZ(), r.scale(),
                 r.found(), r.corrected(), right, want.length, (System.nanoTime() - t0) / 1_000_000);
@@ -99,14 +99,13 @@ class WatermarkRobustnessTest {
 
     @Test
     void survivesReencodeAndCropAndNeverMisreads() throws Exception {
-        assertFound(detect(marked));
-        assertFound(detect(attack(marked, "crf28", null, 28)));
-        assertFound(detect(attack(marked, "crop-crf28", "crop=1152:648:37:53", 28)));
-        // Not reached yet (measured, see README): 0.5x downscale and crop + 0.5x. Whatever is read must never be a wrong payload.
-        for (String[] a : new String[][]{{"half-crf28", "scale=640:360"}, {"crop-half-crf28", "crop=1152:648:37:53,scale=576:324"}}) {
-            LumaDetector.Detection d = detect(attack(marked, a[0], a[1], 28));
-            if (d.found()) assertEquals(PAYLOAD, d.payload(), a[0]);
-        }
+        List<LumaDetector.Detection> all = new ArrayList<>();
+        all.add(detect(marked));
+        all.add(detect(attack(marked, "crf28", null, 28)));
+        all.add(detect(attack(marked, "crop-crf28", "crop=1152:648:37:53", 28)));
+        all.add(detect(attack(marked, "half-crf28", "scale=640:360", 28)));
+        all.add(detect(attack(marked, "crop-half-crf28", "crop=1152:648:37:53,scale=576:324", 28)));
+        all.forEach(WatermarkRobustnessTest::assertFound);
     }
 
     @Test
