@@ -113,18 +113,32 @@ public final class JobServiceImpl implements JobService, JobRunner {
     private final List<Thread> workers = new ArrayList<>();
     private final ScheduledExecutorService housekeeping;
     private volatile EventAdmin events;
-    private volatile JobScheduler host;
+    /** The host's job system that new jobs go to (see {@link #mode()}), or null: fixed for this instance's life. */
+    private final JobScheduler host;
     private volatile boolean running = true;
     private long sequence;
 
+    /**
+     * The host scheduler is a static, greedy, optional reference: when one appears (or goes), this component is
+     * re-created with it, so a job service never changes schedulers while it runs (jobs running on local workers go
+     * back to QUEUED and run again). A dynamic reference was tried first: Felix SCR 2.1.12 (Sling Starter 11) did not
+     * call its bind method when the scheduler registered while this component was being activated.
+     */
     @Activate
     public JobServiceImpl(@Reference GenerationService generation, @Reference SceneSpecReader reader,
-                          JobQueueConfig config, BundleContext context) throws IOException {
-        this(generation, reader, config, resolveFolder(config, context), Clock.systemUTC());
+                          @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
+                          JobScheduler scheduler, JobQueueConfig config, BundleContext context) throws IOException {
+        this(generation, reader, config, resolveFolder(config, context), Clock.systemUTC(), scheduler);
     }
 
     JobServiceImpl(GenerationService generation, SceneSpecReader reader, JobQueueConfig config, Path folder, Clock clock)
             throws IOException {
+        this(generation, reader, config, folder, clock, null);
+    }
+
+    JobServiceImpl(GenerationService generation, SceneSpecReader reader, JobQueueConfig config, Path folder, Clock clock,
+                   JobScheduler scheduler) throws IOException {
+        this.host = scheduler;
         this.generation = generation;
         this.reader = reader;
         this.config = config;
@@ -144,8 +158,8 @@ public final class JobServiceImpl implements JobService, JobRunner {
             return t;
         });
         housekeeping.scheduleWithFixedDelay(this::retain, 1, 60, TimeUnit.MINUTES);
-        LOG.info("job queue ready in {}: {} job(s) on disk, {} queued, concurrency {}, scheduler {}", folder, jobs.size(),
-                queue.size(), config.concurrency(), mode());
+        LOG.info("job queue ready in {}: {} job(s) on disk, {} queued, concurrency {}, scheduler {} ({})", folder, jobs.size(),
+                queue.size(), config.concurrency(), mode(), schedulerText());
     }
 
     static Path resolveFolder(JobQueueConfig config, BundleContext context) {
@@ -163,21 +177,12 @@ public final class JobServiceImpl implements JobService, JobRunner {
         if (this.events == eventAdmin) this.events = null;
     }
 
-    /** A host's job system (e.g. Apache Sling's job manager through io.kinora.jobs.sling); the highest ranked one. */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void bindScheduler(JobScheduler scheduler) {
-        this.host = scheduler;
-        LOG.info("host job scheduler '{}' available; new jobs go to it{}", scheduler.name(),
-                "local".equals(mode()) ? " only when the configuration's scheduler is 'auto' or 'host' (now 'local')" : "");
-    }
-
-    void unbindScheduler(JobScheduler scheduler) {
-        if (this.host == scheduler) {
-            this.host = null;
-            LOG.info("host job scheduler '{}' gone; {}", scheduler.name(),
-                    "host".equals(mode()) ? "submissions are refused until one is back" : "new jobs run on Kinora's own workers");
+    private String schedulerText() {
+        String m = mode();
+        if (host == null) {
+            return m.equals("host") ? "no host job scheduler: submissions are refused until one is there" : "Kinora's own workers";
         }
+        return m.equals("local") ? "host job scheduler '" + host.name() + "' present but not used" : "new jobs go to the host job scheduler '" + host.name() + "'";
     }
 
     private String mode() {

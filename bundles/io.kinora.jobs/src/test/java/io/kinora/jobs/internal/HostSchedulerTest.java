@@ -131,15 +131,19 @@ class HostSchedulerTest {
         assertTrue(condition.getAsBoolean(), what);
     }
 
-    JobServiceImpl start(String scheduler, int concurrency) throws Exception {
-        JobServiceImpl s = new JobServiceImpl(gate, reader, config(concurrency, 10, 10, 7, 1000, scheduler), dir, Clock.systemUTC());
+    JobServiceImpl start(String scheduler, int concurrency, JobScheduler hostScheduler) throws Exception {
+        JobServiceImpl s = new JobServiceImpl(gate, reader, config(concurrency, 10, 10, 7, 1000, scheduler), dir,
+                Clock.systemUTC(), hostScheduler);
         services.add(s);
         return s;
     }
 
+    JobServiceImpl start(String scheduler, int concurrency) throws Exception {
+        return start(scheduler, concurrency, null);
+    }
+
     JobServiceImpl startWithHost(String scheduler) throws Exception {
-        JobServiceImpl s = start(scheduler, 2);
-        s.bindScheduler(host);
+        JobServiceImpl s = start(scheduler, 2, host);
         host.runner = s;
         return s;
     }
@@ -175,7 +179,8 @@ class HostSchedulerTest {
         assertTrue(gate.threads.get(0).startsWith("kinora-job-worker-"), gate.threads.toString());
         assertTrue(host.deliveries.isEmpty());
         // a host delivering a local job (it should not) gets the snapshot back and nothing runs
-        local.unbindScheduler(host);
+        assertEquals(JobState.SUCCEEDED, local.run(j.id(), () -> false, JobRunner.Listener.NONE).state());
+        assertEquals(1, gate.order.size());
 
         JobServiceImpl auto = start("auto", 1);
         JobInfo k = auto.submit(job("no host", "ann", 0));
@@ -189,21 +194,19 @@ class HostSchedulerTest {
         JobRejectedException none = assertThrows(JobRejectedException.class, () -> s.submit(job("a", "ann", 0)));
         assertTrue(none.isBusy());
         assertTrue(none.getMessage().startsWith("busy: no host job scheduler is available"), none.getMessage());
-        s.bindScheduler(host);
-        host.runner = s;
+        JobServiceImpl h = startWithHost("host");
         host.refuse = true;
-        JobRejectedException full = assertThrows(JobRejectedException.class, () -> s.submit(job("b", "ann", 0)));
+        JobRejectedException full = assertThrows(JobRejectedException.class, () -> h.submit(job("b", "ann", 0)));
         assertEquals("busy: the host's queue is full; retry later", full.getMessage());
-        assertEquals(0, s.list(null).size(), "a refused job leaves nothing behind");
+        assertEquals(0, h.list(null).size(), "a refused job leaves nothing behind");
         try (var files = Files.list(dir)) {
             assertEquals(0, files.count());
         }
         host.refuse = false;
-        JobInfo ok = s.submit(job("c", "ann", 0));
+        JobInfo ok = h.submit(job("c", "ann", 0));
         gate.open();
-        await(s, ok.id(), JobState.SUCCEEDED);
-        s.unbindScheduler(host);
-        assertThrows(JobRejectedException.class, () -> s.submit(job("d", "ann", 0)));
+        await(h, ok.id(), JobState.SUCCEEDED);
+        assertEquals("test-host", h.get(ok.id()).orElseThrow().scheduler());
     }
 
     @Test
@@ -252,10 +255,9 @@ class HostSchedulerTest {
         Files.write(dir.resolve(interrupted.id()).resolve("job.json"), runningState);
         int runsBefore = gate.order.size();
 
-        JobServiceImpl second = start("auto", 2);
+        JobServiceImpl second = start("auto", 2, host);
         Thread.sleep(300);
         assertEquals(runsBefore, gate.order.size(), "the restarted service's own workers did not pick up the host job");
-        second.bindScheduler(host);
         host.runner = second;
         gate.open();
         JobInfo done = await(second, interrupted.id(), JobState.SUCCEEDED);
@@ -284,10 +286,8 @@ class HostSchedulerTest {
     @Test
     void onASharedFolderAnyInstanceSeesAndCancelsAJobAnotherRuns() throws Exception {
         // instance A takes submissions; the host delivers to instance B; both see the same job folder
-        JobServiceImpl a = start("auto", 1);
-        a.bindScheduler(host);
-        JobServiceImpl b = start("auto", 1);
-        b.bindScheduler(host);
+        JobServiceImpl a = start("auto", 1, host);
+        JobServiceImpl b = start("auto", 1, host);
         host.runner = b;
         JobInfo j = a.submit(job("clustered", "ann", 0));
         await(b, j.id(), JobState.RUNNING);
