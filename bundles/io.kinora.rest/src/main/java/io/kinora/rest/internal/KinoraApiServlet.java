@@ -24,8 +24,12 @@ import io.kinora.api.video.ModelInfo;
 import io.kinora.api.video.VideoModel;
 import io.kinora.api.voice.VoiceInfo;
 import io.kinora.api.voice.VoiceService;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -35,6 +39,7 @@ import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardContextSelec
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletMultipart;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.util.tracker.ServiceTracker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,26 +89,48 @@ public final class KinoraApiServlet extends HttpServlet {
     private transient volatile ModelRegistry registry;
     private final transient ObjectMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
     private transient volatile Authenticator auth;
+    private transient volatile HostUsers hostUsers;
     private transient volatile RestConfig config;
+    /** The host's authentication service (Sling / AEM), tracked by name: this bundle does not import Sling. */
+    private final transient ServiceTracker<Object, Object> hostAuthentication;
 
     @Activate
     public KinoraApiServlet(@Reference JobService jobs, @Reference SceneSpecReader reader,
-                            @Reference ProvenanceService provenance, @Reference VoiceService voices, RestConfig config) {
+                            @Reference ProvenanceService provenance, @Reference VoiceService voices, RestConfig config,
+                            BundleContext context) {
         this.jobs = jobs;
         this.reader = reader;
         this.provenance = provenance;
         this.voices = voices;
+        ServiceTracker<Object, Object> t = null;
+        if (context != null) {
+            try {
+                t = new ServiceTracker<>(context, FrameworkUtil.createFilter("(objectClass=" + HostUsers.SLING_AUTHENTICATION_SUPPORT + ")"), null);
+                t.open(true);
+            } catch (InvalidSyntaxException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        this.hostAuthentication = t;
         modified(config);
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (hostAuthentication != null) hostAuthentication.close();
     }
 
     @Modified
     void modified(RestConfig config) {
         Authenticator a = new Authenticator(config.users(), config.tokens(), config.anonymous_role());
         a.problems().forEach(p -> LOG.error("REST API configuration ({}): {}", RestConfig.PID, p));
-        if (!a.anyoneConfigured()) {
-            LOG.warn("REST API: no users, tokens or anonymous role are configured ({}): every request is refused with 401", RestConfig.PID);
+        HostUsers h = new HostUsers(config.host_authentication(), config.host_operators(), config.host_creators());
+        h.problem().ifPresent(p -> LOG.warn("REST API configuration ({}): {}", RestConfig.PID, p));
+        if (!a.anyoneConfigured() && !h.enabled()) {
+            LOG.warn("REST API: no users, tokens, host users or anonymous role are configured ({}): every request is refused with 401", RestConfig.PID);
         }
         this.auth = a;
+        this.hostUsers = h;
         this.config = config;
     }
 
@@ -122,7 +149,19 @@ public final class KinoraApiServlet extends HttpServlet {
                 openapi(resp);
                 return;
             }
-            Optional<Principal> who = auth.authenticate(req.getHeader("Authorization"));
+            String authorization = req.getHeader("Authorization");
+            Optional<Principal> who = authorization == null ? Optional.empty() : auth.authenticate(authorization);
+            HostUsers host = hostUsers;
+            if (who.isEmpty() && host.enabled()) {
+                HostUsers.Outcome o = host.authenticate(req, resp, hostAuthentication == null ? null : hostAuthentication.getService());
+                if (o.responded()) return; // the host challenged the caller itself (login form, 401)
+                if (o.unmappedUser() != null) {
+                    error(resp, 403, "host user '" + o.unmappedUser() + "' has no Kinora role (" + RestConfig.PID + ": host.operators, host.creators)");
+                    return;
+                }
+                who = o.principal();
+            }
+            if (who.isEmpty() && authorization == null) who = auth.authenticate(null); // the anonymous role, if configured
             if (who.isEmpty()) {
                 resp.setHeader("WWW-Authenticate", "Basic realm=\"Kinora\", Bearer");
                 error(resp, 401, "authentication required: HTTP Basic or a bearer token (see " + RestConfig.PID + ")");
@@ -173,6 +212,8 @@ public final class KinoraApiServlet extends HttpServlet {
         } catch (RuntimeException | ServletException e) {
             LOG.error("{} {} failed", method, path, e);
             error(resp, 500, "internal error (details in the server log)");
+        } finally {
+            HostUsers.release(req);
         }
     }
 

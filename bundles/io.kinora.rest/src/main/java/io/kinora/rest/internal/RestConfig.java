@@ -18,6 +18,18 @@ public @interface RestConfig {
     @AttributeDefinition(name = "Anonymous role", description = "Role of requests without credentials: empty (default) refuses them with 401; creator or operator lets anyone in (only behind your own gateway).")
     String anonymous_role() default "";
 
+    @AttributeDefinition(name = "Accept the host's users", description = "When Kinora runs inside a host (Apache Sling / AEM): accept callers the host has "
+            + "authenticated (its login, session or token, through Sling's AuthenticationSupport or a remote user set by the host) whose user id is "
+            + "listed below. Kinora's own users and tokens keep working. Off by default.")
+    boolean host_authentication() default false;
+
+    @AttributeDefinition(name = "Host operators", description = "Host user ids with the operator role (every job, model operations).")
+    String[] host_operators() default {};
+
+    @AttributeDefinition(name = "Host creators", description = "Host user ids with the creator role (own jobs only); '*' is every authenticated host user "
+            + "except the host's anonymous user.")
+    String[] host_creators() default {};
+
     @AttributeDefinition(name = "Max upload bytes", description = "Largest multipart request (image + scene) accepted.")
     long osgi_http_whiteboard_servlet_multipart_maxRequestSize() default 64L * 1024 * 1024;
 
