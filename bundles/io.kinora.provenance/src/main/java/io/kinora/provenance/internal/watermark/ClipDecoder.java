@@ -80,7 +80,6 @@ public final class ClipDecoder {
             boolean video = luma != null && g.hasVideo() && g.getImageWidth() > 0;
             boolean audio = maxAudioSeconds > 0 && g.hasAudio();
             int total = video ? Math.max(1, g.getLengthInVideoFrames()) : 0;
-            int step = video ? Math.max(1, (int) Math.ceil(total / (double) maxFrames)) : 1;
             int maxSamples = (int) Math.min(Integer.MAX_VALUE - 8, Math.round(maxAudioSeconds * AUDIO_RATE));
             float[] pcm = new float[audio ? Math.min(maxSamples, AUDIO_RATE * 4) : 0];
             int samples = 0;
@@ -96,7 +95,10 @@ public final class ClipDecoder {
                 Frame f = g.grabFrame(wantAudio, wantVideo, true, false);
                 if (f == null) break;
                 if (f.image != null && wantVideo) {
-                    if (index++ % step != 0) continue;
+                    long slot = (long) index * maxFrames / total;
+                    boolean take = index == 0 || slot != (long) (index - 1) * maxFrames / total;
+                    index++;
+                    if (!take) continue;
                     w = f.imageWidth;
                     h = f.imageHeight;
                     if (y == null || y.length != w * h) y = new byte[w * h];

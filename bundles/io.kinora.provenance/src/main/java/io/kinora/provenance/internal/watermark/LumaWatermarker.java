@@ -23,7 +23,16 @@ public final class LumaWatermarker implements Watermarker {
     private static final int REMEMBERED = 1024;
     /** Frames decoded for detection, spread over the clip. */
     static final int FRAMES_READ = 60;
+    /** Seconds of sound decoded for the audio watermark (the mark's cycle is 5.46 s; more repetitions add up). */
+    static final double AUDIO_SECONDS = 20;
     private final LumaMark mark;
+    private final AudioMark audioMark;
+    private final Map<String, String> audioMarked = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) { return size() > REMEMBERED; }
+    });
     private final Map<String, AtomicInteger> marked = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
         private static final long serialVersionUID = 1L;
 
@@ -33,6 +42,7 @@ public final class LumaWatermarker implements Watermarker {
 
     public LumaWatermarker(String key) {
         this.mark = new LumaMark(key);
+        this.audioMark = new AudioMark(key);
     }
 
     @Override
@@ -50,12 +60,20 @@ public final class LumaWatermarker implements Watermarker {
 
     @Override
     public AudioBuffer markAudio(ProvenanceRequest request, AudioBuffer audio) {
-        return audio;
+        if (!AudioMark.supports(audio)) {
+            audioMarked.put(request.contentId(), "not marked: the audio watermark needs 48 kHz sound, the master is " + audio.sampleRate() + " Hz");
+            return audio;
+        }
+        AudioBuffer out = audioMark.mark(audio, Payload.forContent(request.contentId()));
+        audioMarked.put(request.contentId(), "marked");
+        return out;
     }
 
     @Override
     public LayerStatus applied(ProvenanceRequest request) {
         AtomicInteger n = marked.remove(request.contentId());
+        String audio = audioMarked.remove(request.contentId());
+        if (audio == null) audio = "not marked: the sound did not go through labelAudio()";
         String payload = Payload.hex(Payload.forContent(request.contentId()));
         if (n == null || n.get() == 0) {
             return new LayerStatus(Layers.WATERMARK, false, "no frames of this content were marked through frameLabeler() by this service");
@@ -63,9 +81,9 @@ public final class LumaWatermarker implements Watermarker {
         Map<String, String> facts = new LinkedHashMap<>();
         facts.put("payload", payload);
         facts.put("frames", String.valueOf(n.get()));
-        facts.put("audio", "not marked");
+        facts.put("audio", audio);
         return new LayerStatus(Layers.WATERMARK, true, "keyed luma watermark, payload " + payload + " (64 bits + CRC-24) in " + n.get()
-                + " frame(s); sound not marked", LayerStatus.State.PRESENT, facts);
+                + " frame(s); sound " + audio, LayerStatus.State.PRESENT, facts);
     }
 
     @Override
@@ -74,19 +92,22 @@ public final class LumaWatermarker implements Watermarker {
         LumaDetector luma = new LumaDetector(mark);
         ClipDecoder.Decoded clip;
         try {
-            clip = ClipDecoder.read(file, luma, FRAMES_READ, 0);
+            clip = ClipDecoder.read(file, luma, FRAMES_READ, AUDIO_SECONDS);
         } catch (StageException e) {
             return new LayerStatus(Layers.WATERMARK, false, "not checked: " + e.getMessage(), LayerStatus.State.UNCHECKED, null);
         }
         LumaDetector.Detection d = luma.detect();
+        AudioMark.Detection a = clip.audio() == null ? null : audioMark.detect(clip.audio());
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        return report(d, clip, ms);
+        return report(d, a, clip, ms);
     }
 
-    static LayerStatus report(LumaDetector.Detection d, ClipDecoder.Decoded clip, long ms) {
+    static LayerStatus report(LumaDetector.Detection d, AudioMark.Detection a, ClipDecoder.Decoded clip, long ms) {
         Map<String, String> facts = new LinkedHashMap<>();
+        Long payload = d.found() ? d.payload() : a != null && a.found() ? a.payload() : null;
+        if (payload != null) facts.put("payload", Payload.hex(payload));
         facts.put("picture", d.found() ? "found" : clip.framesRead() == 0 ? "no video" : "not found");
-        if (d.found()) facts.put("payload", Payload.hex(d.payload()));
+        if (d.found()) facts.put("picturePayload", Payload.hex(d.payload()));
         facts.put("syncZ", String.format(Locale.ROOT, "%.2f", d.syncZ()));
         facts.put("threshold", String.format(Locale.ROOT, "%.2f", LumaDetector.SYNC_Z));
         if (d.found()) {
@@ -96,13 +117,32 @@ public final class LumaWatermarker implements Watermarker {
         }
         facts.put("frames", clip.framesRead() + " of " + clip.framesInClip());
         facts.put("size", clip.width() + "x" + clip.height());
-        facts.put("detectMs", String.valueOf(ms));
-        if (d.found()) {
-            return new LayerStatus(Layers.WATERMARK, true, "luma watermark found: payload " + Payload.hex(d.payload()) + " (sync z "
-                    + String.format(Locale.ROOT, "%.1f", d.syncZ()) + ", " + d.corrected() + " of " + LumaMark.CODED_BITS
-                    + " coded bits corrected, CRC-24 checks; " + clip.framesRead() + " frames)", LayerStatus.State.PRESENT, facts);
+        facts.put("audio", a == null ? "no audio" : a.found() ? "found" : "not found");
+        if (a != null) {
+            if (a.found()) facts.put("audioPayload", Payload.hex(a.payload()));
+            facts.put("audioSyncZ", String.format(Locale.ROOT, "%.2f", a.syncZ()));
+            facts.put("audioThreshold", String.format(Locale.ROOT, "%.2f", AudioMark.SYNC_Z));
+            if (a.found()) {
+                facts.put("audioBitErrors", a.bitErrors() + "/" + AudioMark.CODED);
+                facts.put("audioOffset", String.valueOf(a.offset()));
+            }
+            facts.put("audioSeconds", String.format(Locale.ROOT, "%.2f", a.seconds()));
         }
-        return new LayerStatus(Layers.WATERMARK, false, "no luma watermark found for this key (sync z " + String.format(Locale.ROOT, "%.1f", d.syncZ())
-                + ", threshold " + LumaDetector.SYNC_Z + "; " + clip.framesRead() + " frames read)", LayerStatus.State.ABSENT, facts);
+        facts.put("detectMs", String.valueOf(ms));
+        String picture = d.found()
+                ? "picture: payload " + Payload.hex(d.payload()) + " (sync z " + String.format(Locale.ROOT, "%.1f", d.syncZ()) + ", " + d.corrected()
+                + " of " + LumaMark.CODED_BITS + " coded bits corrected, CRC-24 checks, " + clip.framesRead() + " frames)"
+                : "picture: not found (sync z " + String.format(Locale.ROOT, "%.1f", d.syncZ()) + ", threshold " + LumaDetector.SYNC_Z + ", "
+                + clip.framesRead() + " frames)";
+        String sound = a == null ? "sound: no audio track" : a.found()
+                ? "sound: payload " + Payload.hex(a.payload()) + " (sync z " + String.format(Locale.ROOT, "%.1f", a.syncZ()) + ", " + a.bitErrors()
+                + " of " + AudioMark.CODED + " coded bits corrected)"
+                : "sound: not found (sync z " + String.format(Locale.ROOT, "%.1f", a.syncZ()) + ", threshold " + AudioMark.SYNC_Z + ")";
+        boolean found = d.found() || a != null && a.found();
+        if (found && d.found() && a != null && a.found() && !d.payload().equals(a.payload())) {
+            return new LayerStatus(Layers.WATERMARK, true, "watermarks disagree: " + picture + "; " + sound, LayerStatus.State.INVALID, facts);
+        }
+        return new LayerStatus(Layers.WATERMARK, found, (found ? "watermark found; " : "no watermark found for this key; ") + picture + "; " + sound,
+                found ? LayerStatus.State.PRESENT : LayerStatus.State.ABSENT, facts);
     }
 }
