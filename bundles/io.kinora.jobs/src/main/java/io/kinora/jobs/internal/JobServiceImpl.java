@@ -24,6 +24,7 @@ import io.kinora.api.scene.SceneSpec;
 import io.kinora.api.scene.SceneSpecException;
 import io.kinora.api.scene.SceneSpecReader;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -34,6 +35,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.util.tracker.ServiceTracker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +67,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -113,32 +116,33 @@ public final class JobServiceImpl implements JobService, JobRunner {
     private final List<Thread> workers = new ArrayList<>();
     private final ScheduledExecutorService housekeeping;
     private volatile EventAdmin events;
-    /** The host's job system that new jobs go to (see {@link #mode()}), or null: fixed for this instance's life. */
-    private final JobScheduler host;
+    /** The host's job system that new jobs go to (see {@link #mode()}); its {@code get()} is null while there is none. */
+    private final Supplier<JobScheduler> hosts;
     private volatile boolean running = true;
     private long sequence;
 
     /**
-     * The host scheduler is a static, greedy, optional reference: when one appears (or goes), this component is
-     * re-created with it, so a job service never changes schedulers while it runs (jobs running on local workers go
-     * back to QUEUED and run again). A dynamic reference was tried first: Felix SCR 2.1.12 (Sling Starter 11) did not
-     * call its bind method when the scheduler registered while this component was being activated.
+     * The host scheduler (the highest ranked {@link JobScheduler} service, optional and dynamic) is followed with a
+     * {@link ServiceTracker} rather than a DS reference: in Sling Starter 11 (Felix SCR 2.1.12) a dynamic reference's bind
+     * method was not called when the scheduler registered while this component activated, and a static optional
+     * constructor reference left this component failed ("Unable to get service for reference") when the scheduler's
+     * bundle stopped. A tracker sees the service whenever it is there, in every framework.
      */
     @Activate
     public JobServiceImpl(@Reference GenerationService generation, @Reference SceneSpecReader reader,
-                          @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
-                          JobScheduler scheduler, JobQueueConfig config, BundleContext context) throws IOException {
-        this(generation, reader, config, resolveFolder(config, context), Clock.systemUTC(), scheduler);
+                          JobQueueConfig config, BundleContext context) throws IOException {
+        this(generation, reader, config, resolveFolder(config, context), Clock.systemUTC(), new SchedulerTracker(context));
     }
 
     JobServiceImpl(GenerationService generation, SceneSpecReader reader, JobQueueConfig config, Path folder, Clock clock)
             throws IOException {
-        this(generation, reader, config, folder, clock, null);
+        this(generation, reader, config, folder, clock, () -> null);
     }
 
     JobServiceImpl(GenerationService generation, SceneSpecReader reader, JobQueueConfig config, Path folder, Clock clock,
-                   JobScheduler scheduler) throws IOException {
-        this.host = scheduler;
+                   Supplier<JobScheduler> hosts) throws IOException {
+        this.hosts = hosts;
+        if (hosts instanceof SchedulerTracker t) t.open();
         this.generation = generation;
         this.reader = reader;
         this.config = config;
@@ -179,6 +183,7 @@ public final class JobServiceImpl implements JobService, JobRunner {
 
     private String schedulerText() {
         String m = mode();
+        JobScheduler host = hosts.get();
         if (host == null) {
             return m.equals("host") ? "no host job scheduler: submissions are refused until one is there" : "Kinora's own workers";
         }
@@ -193,6 +198,7 @@ public final class JobServiceImpl implements JobService, JobRunner {
     @Deactivate
     void deactivate() {
         running = false;
+        if (hosts instanceof SchedulerTracker t) t.close();
         housekeeping.shutdownNow();
         cancellers.values().forEach(CancelFlag::shutdown);
         synchronized (lock) {
@@ -234,7 +240,7 @@ public final class JobServiceImpl implements JobService, JobRunner {
         }
         String owner = s.owner() == null || s.owner().isBlank() ? "anonymous" : s.owner();
         String mode = mode();
-        JobScheduler target = mode.equals("local") ? null : host;
+        JobScheduler target = mode.equals("local") ? null : hosts.get();
         if (target == null && mode.equals("host")) {
             throw new JobRejectedException("busy: no host job scheduler is available (the configuration " + JobQueueConfig.PID
                     + " says scheduler=host; is io.kinora.jobs.sling installed and Apache Sling's job manager running?); retry later",
@@ -340,7 +346,7 @@ public final class JobServiceImpl implements JobService, JobRunner {
             }
         }
         if (canceller != null) canceller.cancel();
-        JobScheduler s = host;
+        JobScheduler s = hosts.get();
         if (scheduler != null && s != null && s.name().equals(scheduler)) {
             try {
                 s.cancel(id);
@@ -771,6 +777,29 @@ public final class JobServiceImpl implements JobService, JobRunner {
         } catch (IOException e) {
             LOG.warn("could not delete {}: {}", root, e.getMessage());
         }
+    }
+
+    /** Follows the host's job schedulers: {@link #get()} is the highest ranked one, or null. */
+    private static final class SchedulerTracker extends ServiceTracker<JobScheduler, JobScheduler> implements Supplier<JobScheduler> {
+        SchedulerTracker(BundleContext context) {
+            super(context, JobScheduler.class, null);
+        }
+
+        @Override
+        public JobScheduler addingService(ServiceReference<JobScheduler> reference) {
+            JobScheduler s = super.addingService(reference);
+            if (s != null) LOG.info("host job scheduler '{}' available", s.name());
+            return s;
+        }
+
+        @Override
+        public void removedService(ServiceReference<JobScheduler> reference, JobScheduler service) {
+            LOG.info("host job scheduler '{}' gone", service.name());
+            super.removedService(reference, service);
+        }
+
+        @Override
+        public JobScheduler get() { return getService(); }
     }
 
     /**

@@ -133,7 +133,7 @@ class HostSchedulerTest {
 
     JobServiceImpl start(String scheduler, int concurrency, JobScheduler hostScheduler) throws Exception {
         JobServiceImpl s = new JobServiceImpl(gate, reader, config(concurrency, 10, 10, 7, 1000, scheduler), dir,
-                Clock.systemUTC(), hostScheduler);
+                Clock.systemUTC(), () -> hostScheduler);
         services.add(s);
         return s;
     }
