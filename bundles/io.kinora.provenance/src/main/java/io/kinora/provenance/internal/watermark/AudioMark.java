@@ -34,8 +34,11 @@ public final class AudioMark {
     static final double HIGH_HZ = 8000;
     /** Offsets searched either side of the decoded sound's first sample. */
     static final int SEARCH = 8192;
-    /** Sync z-score needed (calibrated on unmarked sound, see the README). */
-    static final double SYNC_Z = 5.0;
+    /**
+     * Sync z-score needed: over 200 unmarked sounds (NullDistributionTest) the null has mean 3.84, sd 0.65, max 5.46;
+     * 8.0 is over 6 sd above the mean. Marked sound after AAC 64 kbit/s and 44.1 kHz scores 27 and more.
+     */
+    static final double SYNC_Z = 8.0;
     private static final int ENV = 1024;
 
     /** The band-limited keyed noise for one cycle, unit RMS. */

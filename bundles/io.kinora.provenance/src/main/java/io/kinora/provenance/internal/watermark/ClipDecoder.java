@@ -71,6 +71,13 @@ public final class ClipDecoder {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(ClipDecoder.class.getClassLoader());
+        // the luma is whitened and folded on a second thread while FFmpeg decodes the next frames
+        java.util.concurrent.ExecutorService worker = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "kinora-watermark-fold");
+            t.setDaemon(true);
+            return t;
+        });
+        java.util.List<java.util.concurrent.Future<?>> tasks = new java.util.ArrayList<>();
         try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toFile())) {
             g.setPixelFormat(avutil.AV_PIX_FMT_GRAY8);
             g.setSampleFormat(avutil.AV_SAMPLE_FMT_FLT);
@@ -101,14 +108,18 @@ public final class ClipDecoder {
                     if (!take) continue;
                     w = f.imageWidth;
                     h = f.imageHeight;
-                    if (y == null || y.length != w * h) y = new byte[w * h];
+                    y = new byte[w * h];
                     ByteBuffer b = (ByteBuffer) f.image[0];
                     int stride = f.imageStride;
                     for (int r = 0; r < h; r++) {
                         b.position(r * stride);
                         b.get(y, r * w, w);
                     }
-                    luma.add(y, w, h);
+                    byte[] frameLuma = y;
+                    int fw = w;
+                    int fh = h;
+                    if (tasks.size() >= 4) tasks.get(tasks.size() - 4).get(); // at most 4 frames waiting
+                    tasks.add(worker.submit(() -> luma.add(frameLuma, fw, fh))); // one worker: frames are folded in order
                     read++;
                 } else if (f.samples != null && wantAudio) {
                     FloatBuffer fb = (FloatBuffer) f.samples[0];
@@ -119,10 +130,18 @@ public final class ClipDecoder {
                 }
             }
             g.stop();
+            worker.shutdown();
+            for (java.util.concurrent.Future<?> t : tasks) t.get();
             return new Decoded(w, h, read, total, audio ? Arrays.copyOf(pcm, samples) : null);
         } catch (org.bytedeco.javacv.FrameGrabber.Exception e) {
             throw new StageException("cannot decode " + file.getFileName() + " for watermark detection: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StageException("watermark detection in " + file.getFileName() + " was interrupted");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new StageException("cannot read the frames of " + file.getFileName() + ": " + e.getCause().getMessage());
         } finally {
+            worker.shutdownNow();
             thread.setContextClassLoader(previous);
         }
     }
