@@ -7,15 +7,20 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The bundles of a Sling Feature Model file ({@code features/*.json}): Maven coordinates and start order.
- * The distribution installs exactly what its feature files list; the same files describe Kinora to hosts.
+ * The bundles and framework properties of a Sling Feature Model file ({@code lib/features/*.json}): Maven coordinates
+ * and start order. The distribution installs exactly what its feature files list; the same files describe Kinora to
+ * hosts. Host-only features (the aggregated {@code kinora-host}, {@code kinora-sling}) live in {@code lib/host/} and are
+ * never read from here. Configurations in a feature are not applied by this launcher (the standalone features carry
+ * none; operators use conf/*.cfg).
  */
-record Feature(String id, List<BundleRef> bundles) {
+record Feature(String id, List<BundleRef> bundles, Map<String, String> frameworkProperties) {
 
     /** One bundle: {@code groupId:artifactId[:type[:classifier]]:version} and its start order. */
     record BundleRef(String groupId, String artifactId, String version, String classifier, int startOrder) {
@@ -51,7 +56,27 @@ record Feature(String id, List<BundleRef> bundles) {
                 bundles.add(BundleRef.parse(b.path("id").asText(), Integer.parseInt(b.path("start-order").asText("20"))));
             }
         }
-        return new Feature(root.path("id").asText(file.getFileName().toString()), bundles);
+        Map<String, String> props = new LinkedHashMap<>();
+        root.path("framework-properties").fields().forEachRemaining(e -> props.put(e.getKey(), e.getValue().asText()));
+        return new Feature(root.path("id").asText(file.getFileName().toString()), bundles, Map.copyOf(props));
+    }
+
+    /**
+     * The framework properties of all features, for the framework's configuration; two features setting one property
+     * differently is an error (the feature model's aggregation would refuse it too).
+     */
+    static Map<String, String> frameworkProperties(List<Feature> features) throws IOException {
+        Map<String, String> all = new LinkedHashMap<>();
+        for (Feature f : features) {
+            for (Map.Entry<String, String> e : f.frameworkProperties().entrySet()) {
+                String before = all.putIfAbsent(e.getKey(), e.getValue());
+                if (before != null && !before.equals(e.getValue())) {
+                    throw new IOException("features set framework property " + e.getKey() + " differently: '" + before
+                            + "' and '" + e.getValue() + "' (" + f.id() + ")");
+                }
+            }
+        }
+        return all;
     }
 
     static List<Feature> readAll(Path dir) throws IOException {

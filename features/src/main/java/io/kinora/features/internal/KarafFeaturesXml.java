@@ -21,7 +21,12 @@ import java.util.Map;
  * Configurations of the host feature become {@code <config>} elements of {@code kinora-core}; Karaf does not
  * overwrite a configuration an operator already has.
  * <p>Start orders map onto Karaf start levels above its own bundles (80): {@code 80 + start-order}.
- * <p>Usage: {@code KarafFeaturesXml <feature-host.json> <out.xml>}. Not packaged in the kinora-features jar.
+ * <p>Feature-level {@code capabilities} (e.g. the engine's own {@code ai.djl.engine.Engine} service, which it registers
+ * without a DS declaration) become {@code <capability>} elements: Karaf's resolver checks {@code osgi.service}
+ * requirements. The aggregator does not carry feature-level capabilities, so they are read from the source features
+ * the host feature's bundles come from ({@code feature-origins}), found in the given folder.
+ * <p>Usage: {@code KarafFeaturesXml <feature-host.json> <source-features-dir> <out.xml>}. Not packaged in the
+ * kinora-features jar.
  */
 public final class KarafFeaturesXml {
     /** Karaf's default bundle start level; Kinora's start orders go on top of it. */
@@ -31,15 +36,30 @@ public final class KarafFeaturesXml {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 2) throw new IllegalArgumentException("usage: KarafFeaturesXml <feature.json> <out.xml>");
-        String xml = generate(new ObjectMapper().readTree(Path.of(args[0]).toFile()));
-        Path out = Path.of(args[1]);
+        if (args.length != 3) {
+            throw new IllegalArgumentException("usage: KarafFeaturesXml <feature.json> <source-features-dir> <out.xml>");
+        }
+        ObjectMapper json = new ObjectMapper();
+        JsonNode host = json.readTree(Path.of(args[0]).toFile());
+        List<JsonNode> sources = new ArrayList<>();
+        try (var files = Files.list(Path.of(args[1]))) {
+            for (Path f : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".json")).sorted()::iterator) {
+                sources.add(json.readTree(f.toFile()));
+            }
+        }
+        String xml = generate(host, sources);
+        Path out = Path.of(args[2]);
         if (out.getParent() != null) Files.createDirectories(out.getParent());
         Files.writeString(out, xml, StandardCharsets.UTF_8);
     }
 
-    /** The features XML for one aggregated host feature. */
+    /** The features XML for one aggregated host feature, without feature-level capabilities. */
     static String generate(JsonNode feature) {
+        return generate(feature, List.of());
+    }
+
+    /** The features XML for one aggregated host feature; capabilities come from the source features its bundles came from. */
+    static String generate(JsonNode feature, List<JsonNode> sources) {
         String id = feature.path("id").asText();
         String[] gav = id.split(":");
         if (gav.length < 3) throw new IllegalArgumentException("feature id is not a Maven id: " + id);
@@ -63,6 +83,15 @@ public final class KarafFeaturesXml {
         x.append("  <feature name=\"kinora-core\" version=\"").append(kv)
                 .append("\" description=\"Kinora engine, stages, model registry, jobs, Gogo commands and the default model\">\n");
         x.append("    <feature>scr</feature>\n    <feature>eventadmin</feature>\n");
+        java.util.Set<String> origins = new java.util.TreeSet<>();
+        for (JsonNode b : feature.path("bundles")) origins.add(b.path("feature-origins").asText(""));
+        java.util.Set<String> capabilities = new java.util.LinkedHashSet<>();
+        for (JsonNode c : feature.path("capabilities")) capabilities.add(capability(c));
+        for (JsonNode src : sources) {
+            if (!origins.contains(src.path("id").asText())) continue;
+            for (JsonNode c : src.path("capabilities")) capabilities.add(capability(c));
+        }
+        for (String c : capabilities) x.append("    <capability>").append(esc(c)).append("</capability>\n");
         for (Iterator<Map.Entry<String, JsonNode>> it = feature.path("configurations").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> c = it.next();
             x.append("    <config name=\"").append(esc(c.getKey())).append("\">\n");
@@ -113,6 +142,24 @@ public final class KarafFeaturesXml {
         for (int i = 0; i < 3; i++) v.append(i > 0 ? "." : "").append(i < nums.length ? nums[i] : "0");
         if (parts.length > 1) v.append('.').append(parts[1].replaceAll("[^A-Za-z0-9_-]", "_"));
         return v.toString();
+    }
+
+    /**
+     * A feature-level capability as an OSGi header clause, e.g. the engine's {@code ai.djl.engine.Engine} service, which
+     * it registers itself (no DS declaration): Karaf's resolver checks {@code osgi.service} requirements against these.
+     */
+    static String capability(JsonNode c) {
+        StringBuilder b = new StringBuilder(c.path("namespace").asText());
+        if (b.length() == 0) throw new IllegalArgumentException("capability without namespace: " + c);
+        for (Iterator<Map.Entry<String, JsonNode>> it = c.path("attributes").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> a = it.next();
+            b.append(';').append(a.getKey()).append("=\"").append(value(a.getValue())).append('"');
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = c.path("directives").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> d = it.next();
+            b.append(';').append(d.getKey()).append(":=").append(value(d.getValue()));
+        }
+        return b.toString();
     }
 
     private static String value(JsonNode v) {

@@ -30,7 +30,7 @@ class KarafFeaturesXmlTest {
     void everyHostBundleIsInExactlyOneKarafFeature() throws Exception {
         Path host = Path.of(System.getProperty("kinora.aggregated", "target/slingfeature-tmp"), "feature-host.json");
         JsonNode feature = new ObjectMapper().readTree(host.toFile());
-        Document xml = parse(KarafFeaturesXml.generate(feature));
+        Document xml = parse(KarafFeaturesXml.generate(feature, sources()));
 
         Map<String, Element> features = new HashMap<>();
         NodeList fs = xml.getDocumentElement().getElementsByTagName("feature");
@@ -54,6 +54,8 @@ class KarafFeaturesXmlTest {
         assertEquals("82", bundle(core, "io.kinora.engine").getAttribute("start-level"), "engine first: 80 + start-order 2");
         assertEquals("88", bundle(core, "io.kinora.models.parallax").getAttribute("start-level"));
         assertTrue(dependsOn(core, "scr"), "kinora-core needs Karaf's scr");
+        assertEquals("osgi.service;objectClass=\"ai.djl.engine.Engine\";effective:=active",
+                core.getElementsByTagName("capability").item(0).getTextContent(), "the engine's own service, for Karaf's resolver");
         assertTrue(dependsOn(features.get("kinora-web"), "http-whiteboard"));
         assertTrue(dependsOn(features.get("kinora"), "kinora-web") && dependsOn(features.get("kinora"), "kinora-core"));
 
@@ -70,7 +72,7 @@ class KarafFeaturesXmlTest {
         Path host = Path.of(System.getProperty("kinora.aggregated", "target/slingfeature-tmp"), "feature-host.json");
         Path built = Path.of(System.getProperty("kinora.karaf.features", "missing"));
         assertTrue(Files.isRegularFile(built), "the build generates " + built);
-        assertEquals(KarafFeaturesXml.generate(new ObjectMapper().readTree(host.toFile())), Files.readString(built));
+        assertEquals(KarafFeaturesXml.generate(new ObjectMapper().readTree(host.toFile()), sources()), Files.readString(built));
     }
 
     @Test
@@ -87,6 +89,17 @@ class KarafFeaturesXmlTest {
     void aFeatureWithoutBundlesIsRefused() throws Exception {
         JsonNode empty = new ObjectMapper().readTree("{\"id\":\"io.kinora:kinora-features:slingosgifeature:host:1.0.0\",\"bundles\":[]}");
         assertThrows(IllegalArgumentException.class, () -> KarafFeaturesXml.generate(empty));
+    }
+
+    /** The filtered source features, as the build passes them to the generator. */
+    private static List<JsonNode> sources() throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        try (var files = Files.list(Path.of("target/classes/features"))) {
+            for (Path f : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".json")).sorted()::iterator) {
+                out.add(new ObjectMapper().readTree(f.toFile()));
+            }
+        }
+        return out;
     }
 
     private static boolean dependsOn(Element feature, String name) {
