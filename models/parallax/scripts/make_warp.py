@@ -36,7 +36,11 @@ P_PART_X1, P_PART_Y1, P_PART_X2, P_PART_Y2 = 24, 25, 26, 27    # particle layers
 P_PART_R, P_PART_G, P_PART_B = 28, 29, 30                      # particle colour (+0.5)
 P_PART_N0 = 31                                                 # how many particle pixels belong to layer 1
 P_LIGHT_X0, P_LIGHT_Y0 = 32, 33                                # light patch position in the picture, pixels
-N_PARAMS = 34
+# foreground layer (fg.size(2) == 0: none): its sampling grid is affine in the output pixel (the layer moves as one
+# plane at its own nearness), so it is built per frame from 4 numbers, only over the output box it can cover
+P_FG_SX, P_FG_OX, P_FG_SY, P_FG_OY = 34, 35, 36, 37            # patch grid coordinate = pixel * S + O, per axis
+P_FG_X0, P_FG_Y0, P_FG_X1, P_FG_Y1 = 38, 39, 40, 41            # output box the patch can reach, pixels [x0, x1)
+N_PARAMS = 42
 
 
 class ParallaxWarp(torch.nn.Module):
@@ -55,13 +59,18 @@ class ParallaxWarp(torch.nn.Module):
     (water, sky) are looked up at the same coarse lattice as the depth, in the same grid_sample call.
     Flicker rewrites the light region's patch of the picture in place (its original pixels times
     1 + flicker x light mask), so it costs the patch, not the frame; the picture belongs to one render.
+    With a foreground layer, `image` is the background plate (the picture with the subject removed and the hole
+    filled) and `depth` holds the plate's nearness; the subject comes separately as a premultiplied RGBA patch
+    that moves as one plane at its own nearness k_fg: v_fg = c + k_fg t + u (1/zoom + k_fg dolly), an affine map
+    of the output pixel, so its grid costs no upsampling. The patch is sampled (zero padding: transparent outside)
+    only over the output box it can reach and composited over the plate: out = F + (1 - a) out.
     Particles are two screen-space layers kept sparse (the pixels they cover, with their alpha): each frame
     shifts them by whole pixels, wrapping around, and blends them over the finished uint8 frame in the particle
     colour, one layer after the other (within a layer the pixels are distinct, so the result is deterministic).
     """
 
     def forward(self, params: torch.Tensor, image: torch.Tensor, depth: torch.Tensor,
-                base: torch.Tensor, particles: torch.Tensor, light: torch.Tensor) -> torch.Tensor:
+                base: torch.Tensor, particles: torch.Tensor, light: torch.Tensor, fg: torch.Tensor) -> torch.Tensor:
         """
         params:    (34,) float32, layout above
         image:     (1, 3, Hi, Wi) float32, pixel value + 0.5 (so the cast to uint8 rounds); its light patch is
@@ -73,6 +82,9 @@ class ParallaxWarp(torch.nn.Module):
         particles: (3, N) float32 particle pixels (x, y, alpha) in output pixels, layer 1 first; (3, 0) for none
         light:     (1, 4, hb, wb) float32 the light region's original pixels (+0.5) and light mask, at
                    params[32:34] in the picture; (1, 4, 0, 0) for none
+        fg:        (1, 5, hf, wf) float32 the foreground patch: premultiplied colour (+0.5 x alpha), alpha and the
+                   light mask (flicker brightens the subject's own light too), its outer ring transparent;
+                   (1, 5, 0, 0) for none (single layer)
         returns (H, W, 3) uint8, contiguous
         """
         c = params[0:2]
@@ -115,6 +127,22 @@ class ParallaxWarp(torch.nn.Module):
         if h != out_h or g.size(2) != out_w:
             g = self.upsample(g, out_h, out_w)
         out = F.grid_sample(image, g, mode='bilinear', padding_mode='border', align_corners=True)
+        if fg.size(2) > 0:
+            x0 = int(params[38].item())
+            y0 = int(params[39].item())
+            x1 = int(params[40].item())
+            y1 = int(params[41].item())
+            if x1 > x0 and y1 > y0:
+                xs = torch.arange(x0, x1, dtype=torch.float32) * params[34] + params[35]
+                ys = torch.arange(y0, y1, dtype=torch.float32) * params[36] + params[37]
+                gf = torch.stack([xs.view(1, x1 - x0).expand(y1 - y0, x1 - x0),
+                                  ys.view(y1 - y0, 1).expand(y1 - y0, x1 - x0)], dim=-1).unsqueeze(0)
+                f = F.grid_sample(fg, gf, mode='bilinear', padding_mode='zeros', align_corners=True)
+                colour = f[:, 0:3]
+                if light.size(2) > 0:
+                    colour = colour * (f[:, 4:5] * params[21] + 1.0)
+                box = out[:, :, y0:y1, x0:x1]
+                box.mul_(1.0 - f[:, 3:4]).add_(colour).clamp_(0.0, 255.5)
         # one kernel: cast (the +0.5 in the picture makes truncation round) and interleave to HWC
         frame = out[0].permute(1, 2, 0).to(dtype=torch.uint8, memory_format=torch.contiguous_format)
         if particles.size(1) > 0:
@@ -160,27 +188,42 @@ def self_check(scripted: torch.jit.ScriptModule) -> None:
     camera = [0.05, -0.02, 1 / 1.1, 0.01, 0.0, -0.02, 0.5,
               0.98, 0.97, 0.01, -0.01, 0.99, 0.95, 0.0, 0.0,
               float(out_w), float(out_h)]
-    still = torch.tensor(camera + [0.0] * (N_PARAMS - 17))
     moving = torch.tensor(camera + [0.01, 1.3, 30.0, 0.02, 0.1, 0.4, 0.3, 3.0, 5.0, -2.0, 1.0,
                                     240.5, 240.5, 250.5, 20.0, 7.0, 5.0])
-    still = torch.tensor(camera + [0.0] * (N_PARAMS - 17 - 3) + [20.0, 7.0, 5.0])
+    still = torch.tensor(camera + [0.0] * (34 - 17 - 3) + [20.0, 7.0, 5.0])
     no_particles = torch.zeros(3, 0)
     no_light = torch.zeros(1, 4, 0, 0)
+    no_fg = torch.zeros(1, 5, 0, 0)
+    alpha = torch.zeros(1, 1, 14, 18)
+    alpha[:, :, 3:11, 4:14] = torch.rand(1, 1, 8, 10)
+    fg = torch.cat([image[:, :, 10:24, 20:38] * alpha, alpha, torch.rand(1, 1, 14, 18)], dim=1)
+    layer = torch.tensor([0.2, -9.0, 0.25, -6.5, 38.0, 20.0, 49.0, 33.0])
     # 40 distinct pixels, 20 per layer, alpha in [0, 1]
     cells = torch.randperm(out_w * out_h)[:40]
     particles = torch.stack([(cells % out_w).float(), (cells // out_w).float(), torch.rand(40)])
     light = torch.cat([image[:, :, 5:17, 7:30], torch.rand(1, 1, 12, 23)], dim=1)
     module = ParallaxWarp()
-    for p, parts, lit in [(still, no_particles, no_light), (moving, no_particles, no_light),
-                          (moving, particles, light)]:
-        eager = module(p, image.clone(), depth, base, parts, lit)
-        script = scripted(p, image.clone(), depth, base, parts, lit)
+    for p, parts, lit, f in [(still, no_particles, no_light, no_fg), (moving, no_particles, no_light, no_fg),
+                             (moving, particles, light, no_fg), (torch.cat([moving, layer]), particles, light, fg)]:
+        if f.size(2) == 0:
+            p = torch.cat([p, torch.zeros(8)])
+        eager = module(p, image.clone(), depth, base, parts, lit, f)
+        script = scripted(p, image.clone(), depth, base, parts, lit, f)
         if eager.shape != (out_h, out_w, 3) or eager.dtype != torch.uint8 or not torch.equal(eager, script):
             sys.exit('self-check failed: scripted module differs from eager module')
     # no scene motion with zero amplitudes, whatever the masks and layers say
-    plain = scripted(still, image.clone(), depth, base, no_particles, no_light)
-    if not torch.equal(plain, scripted(still, image.clone(), depth, base, particles, light)):
+    still = torch.cat([still, torch.zeros(8)])
+    plain = scripted(still, image.clone(), depth, base, no_particles, no_light, no_fg)
+    if not torch.equal(plain, scripted(still, image.clone(), depth, base, particles, light, no_fg)):
         sys.exit('self-check failed: zero scene motion changes the frame')
+    # a transparent foreground changes nothing; an opaque one covers its box exactly
+    clear = torch.cat([still[:34], layer])
+    if not torch.equal(plain, scripted(clear, image.clone(), depth, base, no_particles, no_light, fg * 0)):
+        sys.exit('self-check failed: a transparent foreground changes the frame')
+    solid = torch.cat([torch.full((1, 3, 14, 18), 200.5), torch.ones(1, 1, 14, 18), torch.zeros(1, 1, 14, 18)], dim=1)
+    covered = scripted(clear, image.clone(), depth, base, no_particles, no_light, solid)
+    if not bool((covered[22:31, 40:49] == 200).all()):
+        sys.exit('self-check failed: an opaque foreground does not cover its box')
     coarse = torch.rand(1, h, w, 2)
     separable = ParallaxWarp().upsample(coarse, out_h, out_w)
     direct = F.interpolate(coarse.permute(0, 3, 1, 2), size=[out_h, out_w], mode='bilinear',

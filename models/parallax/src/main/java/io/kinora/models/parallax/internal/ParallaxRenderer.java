@@ -95,6 +95,13 @@ final class ParallaxRenderer {
             Framing centred = Framing.cover(working.sourceW, working.sourceH, outW, outH)
                     .resampled(working.width, working.height);
             DepthEstimator.Depth depth = DepthEstimator.estimate(working.picture, manager);
+            Layers.Result layers = settings.parallaxStrength() > 0
+                    ? Layers.separate(manager, working.picture, depth.map(), seeds(scene, working),
+                            new double[] {depth.subjectX(), depth.subjectY()})
+                    : new Layers.Result(working.picture, depth.map(), manager.zeros(new Shape(1, 5, 0, 0)), 0, 0, 0, 0,
+                            "single layer: parallax.strength is 0");
+            if (layers.layered()) working = new Working(layers.plate(), working.width, working.height,
+                    working.sourceW, working.sourceH);
             SubjectFrame.Choice crop = SubjectFrame.choose(request.aspect(), centred, scene, timeline,
                     depth.subjectX(), depth.subjectY());
             Framing framing = crop.framing();
@@ -107,13 +114,17 @@ final class ParallaxRenderer {
             NDArray lattice = lattice(manager, framing);
             float[] params = new float[WarpHelper.PARAMS];
             NDArray picture = working.picture;
+            NDArray maps = layers.maps();
+            NDArray fg = layers.fg();
+            FgLayer fgLayer = layers.layered() ? new FgLayer(framing, working.width, working.height, layers, depth.focal(),
+                    outW, outH) : null;
             NDArray light = motion.flickers() ? lightPatch(manager, working, depth.map(), params)
                     : manager.zeros(new Shape(1, 4, 0, 0));
-            ParticleLayers layers = motion.particles() == SceneMotion.Particles.NONE ? null
+            ParticleLayers dots = motion.particles() == SceneMotion.Particles.NONE ? null
                     : ParticleLayers.draw(motion.particles(), outW, outH, scene.seed());
-            NDArray particles = layers == null ? manager.zeros(new Shape(3, 0))
-                    : manager.create(layers.pixels(), new Shape(3, layers.count()));
-            if (layers != null) params[WarpHelper.PART_N0] = layers.firstLayerCount();
+            NDArray particles = dots == null ? manager.zeros(new Shape(3, 0))
+                    : manager.create(dots.pixels(), new Shape(3, dots.count()));
+            if (dots != null) params[WarpHelper.PART_N0] = dots.firstLayerCount();
 
             double[] img = framing.gridAffine(working.width, working.height);
             long[] ds = depth.map().getShape().getShape();
@@ -137,10 +148,11 @@ final class ParallaxRenderer {
                 params[WarpHelper.TX] = (float) pose.tx();
                 params[WarpHelper.TY] = (float) pose.ty();
                 params[WarpHelper.DOLLY] = (float) pose.dolly();
-                SceneMotion.apply(motion, layers, i / (double) timeline.fps(), params);
+                SceneMotion.apply(motion, dots, i / (double) timeline.fps(), params);
+                if (fgLayer != null) fgLayer.params(pose, params);
                 byte[] rgb = new byte[outW * outH * 3];
                 try (NDManager frameManager = manager.newSubManager()) {
-                    NDArray frame = warp.render(frameManager, params, picture, depth.map(), lattice, particles, light);
+                    NDArray frame = warp.render(frameManager, params, picture, maps, lattice, particles, light, fg);
                     ByteBuffer bytes = frame.toByteBuffer(true);
                     if (bytes.remaining() != rgb.length) {
                         throw new IllegalStateException("warp returned " + bytes.remaining() + " bytes for a "
@@ -169,6 +181,7 @@ final class ParallaxRenderer {
                     plan.restAtStart() ? "is the fitted picture" : "is the tight end of the pull-out, the last frame the fitted picture"));
             choices.put("depth", String.format(Locale.ROOT, "%s; focal nearness %.2f, spread %.2f",
                     DepthEstimator.METHOD, depth.focal(), depth.spread()));
+            choices.put("layers", layers.summary());
             choices.put("parallax", String.format(Locale.ROOT,
                     "strength %.2f: displacement = (nearness - focal) x camera travel (lateral %.2f, axial %.2f)",
                     settings.parallaxStrength(), CameraPlan.LATERAL * settings.parallaxStrength(),
@@ -179,7 +192,7 @@ final class ParallaxRenderer {
                     DepthEstimator.MASKS, depth.coverage()[0] * 100, depth.coverage()[1] * 100, depth.coverage()[2] * 100));
             List<String> seeded = new ArrayList<>();
             if (move == CameraMove.HANDHELD) seeded.add("the hand-held drift");
-            if (motion.any()) seeded.add("the scene motion's phases" + (layers != null ? " and the particle layout" : ""));
+            if (motion.any()) seeded.add("the scene motion's phases" + (dots != null ? " and the particle layout" : ""));
             choices.put("seed", seeded.isEmpty()
                     ? scene.seed() + ": not used by this clip (nothing random was chosen; same input, same frames)"
                     : scene.seed() + ": decides " + String.join(" and ", seeded) + " (same seed, same frames)");
@@ -224,8 +237,84 @@ final class ParallaxRenderer {
         }
     }
 
+    /** Character positions (fractions of the source picture) as fractions of the working picture. */
+    private static List<double[]> seeds(SceneSpec scene, Working working) {
+        List<double[]> out = new ArrayList<>();
+        if (scene.characters() == null) return out;
+        for (var c : scene.characters()) {
+            if (c.position() != null) out.add(new double[] {c.position().x(), c.position().y()});
+        }
+        return out;
+    }
+
+    /**
+     * The foreground layer's per-frame sampling: it moves as one plane at its own nearness k (relative to the focal
+     * plane), v = c + k t + u (1/zoom + k dolly) in view units, which makes its patch coordinate an affine function
+     * of the output pixel. Writes that function and the output box the patch can reach into the parameters.
+     */
+    static final class FgLayer {
+        private final double[] img;
+        private final int picW;
+        private final int picH;
+        private final int x0;
+        private final int y0;
+        private final int pw;
+        private final int ph;
+        private final double k;
+        private final int outW;
+        private final int outH;
+
+        FgLayer(Framing framing, int picW, int picH, Layers.Result layers, float focal, int outW, int outH) {
+            this.img = framing.gridAffine(picW, picH);
+            this.picW = picW;
+            this.picH = picH;
+            this.x0 = layers.x0();
+            this.y0 = layers.y0();
+            this.pw = (int) layers.fg().getShape().get(3);
+            this.ph = (int) layers.fg().getShape().get(2);
+            this.k = layers.nearness() - focal;
+            this.outW = outW;
+            this.outH = outH;
+        }
+
+        void params(CameraPlan.Pose pose, float[] params) {
+            double inv = 1 / pose.zoom();
+            double[] ax = axis(pose.cx() + k * pose.tx(), inv + k * pose.dolly(), outW, img[0], img[2], picW, x0, pw);
+            double[] ay = axis(pose.cy() + k * pose.ty(), inv + k * pose.dolly(), outH, img[1], img[3], picH, y0, ph);
+            params[WarpHelper.FG_AFFINE] = (float) ax[0];
+            params[WarpHelper.FG_AFFINE + 1] = (float) ax[1];
+            params[WarpHelper.FG_AFFINE + 2] = (float) ay[0];
+            params[WarpHelper.FG_AFFINE + 3] = (float) ay[1];
+            params[WarpHelper.FG_BOX] = (float) ax[2];
+            params[WarpHelper.FG_BOX + 1] = (float) ay[2];
+            params[WarpHelper.FG_BOX + 2] = (float) ax[3];
+            params[WarpHelper.FG_BOX + 3] = (float) ay[3];
+        }
+
+        /**
+         * One axis: output pixel i -> u = 2 (i + 0.5) / out - 1 -> v = c + a u -> picture grid g = s v + o ->
+         * picture pixel (g + 1) (pic - 1) / 2 -> patch grid. Returns {scale, offset, first pixel, end pixel}.
+         */
+        static double[] axis(double c, double a, int out, double s, double o, int pic, int p0, int pn) {
+            double[] f = new double[2];
+            for (int i = 0; i < 2; i++) {
+                double u = 2 * (i + 0.5) / out - 1;
+                double g = s * (c + a * u) + o;
+                double px = (g + 1) * (pic - 1) / 2;
+                f[i] = (px - p0) * 2 / Math.max(1, pn - 1) - 1;
+            }
+            double scale = f[1] - f[0];
+            double offset = f[0];
+            double lo = (-1 - offset) / scale;
+            double hi = (1 - offset) / scale;
+            int first = (int) Math.max(0, Math.min(out, Math.floor(Math.min(lo, hi))));
+            int end = (int) Math.max(0, Math.min(out, Math.ceil(Math.max(lo, hi)) + 1));
+            return new double[] {scale, offset, first, end};
+        }
+    }
+
     /** The picture the frames sample: (1, 3, h, w) float32, pixel value + 0.5, NCHW contiguous. */
-    private record Working(NDArray picture, int width, int height, int sourceW, int sourceH) {
+    record Working(NDArray picture, int width, int height, int sourceW, int sourceH) {
     }
 
     /**

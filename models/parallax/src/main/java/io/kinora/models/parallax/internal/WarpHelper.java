@@ -52,7 +52,9 @@ final class WarpHelper implements AutoCloseable {
     static final int PART_N0 = 31;
     static final int LIGHT_X0 = 32;
     static final int LIGHT_Y0 = 33;
-    static final int PARAMS = 34;
+    static final int FG_AFFINE = 34;   // patch grid = pixel x * sx + ox, pixel y * sy + oy: sx, ox, sy, oy
+    static final int FG_BOX = 38;      // output box the foreground patch can reach: x0, y0, x1, y1 (exclusive)
+    static final int PARAMS = 42;
 
     private final Model model;
     private final Block block;
@@ -109,13 +111,15 @@ final class WarpHelper implements AutoCloseable {
      * @param base      (1, h, w, 2) float32 output-unit lattice
      * @param particles (3, N) float32 particle pixels (x, y, alpha), layer 1 first, or (3, 0) for none
      * @param light     (1, 4, hb, wb) float32 original pixels and mask of the light patch, or (1, 4, 0, 0)
+     * @param fg        (1, 5, hf, wf) float32 foreground patch (premultiplied colour + 0.5 x alpha, alpha, light mask),
+     *                  composited over {@code image} (then the background plate), or (1, 5, 0, 0) for a single layer
      */
     NDArray render(NDManager frameManager, float[] params, NDArray image, NDArray maps, NDArray base,
-                   NDArray particles, NDArray light) {
+                   NDArray particles, NDArray light, NDArray fg) {
         // params first: DJL attaches the outputs to the manager of the first input, i.e. the per-frame manager
         NDArray p = frameManager.create(params);
         NDList out = block.forward(new ParameterStore(frameManager, false),
-                new NDList(p, image, maps, base, particles, light), false);
+                new NDList(p, image, maps, base, particles, light, fg), false);
         return out.singletonOrThrow();
     }
 

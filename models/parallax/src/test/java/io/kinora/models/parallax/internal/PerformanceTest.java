@@ -115,6 +115,7 @@ class PerformanceTest {
                 ai.djl.ndarray.NDArray noParticles = m.zeros(new ai.djl.ndarray.types.Shape(3, 0));
                 ai.djl.ndarray.NDArray light = m.randomUniform(0.5f, 200f, new ai.djl.ndarray.types.Shape(1, 4, 150, 150));
                 ai.djl.ndarray.NDArray noLight = m.zeros(new ai.djl.ndarray.types.Shape(1, 4, 0, 0));
+                ai.djl.ndarray.NDArray noFg = m.zeros(new ai.djl.ndarray.types.Shape(1, 5, 0, 0));
                 String[] names = {"none", "shimmer+drift", "flicker", "rain", "all"};
                 double[][] ms = new double[names.length][40];
                 for (int it = 0; it < 45; it++) {
@@ -152,7 +153,7 @@ class PerformanceTest {
                         long t0 = System.nanoTime();
                         try (ai.djl.ndarray.NDManager fm = m.newSubManager()) {
                             warp.render(fm, p, picture, maps, lattice, c == 3 || all ? particles : noParticles,
-                                    c == 2 || all ? light : noLight).toByteBuffer(true);
+                                    c == 2 || all ? light : noLight, noFg).toByteBuffer(true);
                         }
                         if (it >= 5) ms[c][it - 5] = (System.nanoTime() - t0) / 1e6;
                     }
