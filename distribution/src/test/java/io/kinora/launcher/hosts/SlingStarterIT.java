@@ -47,10 +47,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * decoded (H.264 + AAC) and verified (C2PA manifest valid), and Kinora's pages and inventory printer answer in Sling's
  * Web Console. Runs only in the Maven profile {@code hosts} ({@code mvn verify -Phosts}).
  *
- * <p>The bundle set comes from the host feature ({@code features/src/main/features/host/kinora-host.json}, plus
- * {@code kinora-sling.json} and the host configurations) when it exists; otherwise from the distribution's
- * {@code bundles/} folder (Kinora's own bundles only: the host brings SCR, Config Admin, Event Admin, HTTP and the
- * Web Console).
+ * <p>The bundle set and the default configurations come from ONE list: the aggregated host feature
+ * ({@code host/kinora-host.json} and {@code host/kinora-sling.json} in the kinora-features artifact: Kinora's bundles,
+ * without the SCR, Config Admin, Event Admin, HTTP and Web Console the host brings). Without it on the class path,
+ * the distribution's {@code bundles/io.kinora.*} are used.
  */
 @EnabledIfSystemProperty(named = "kinora.hosts", matches = "true")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -131,15 +131,19 @@ class SlingStarterIT {
 
     /** Bundles and configurations as files in Sling's watched folder, from the host feature when it exists. */
     static void dropIntoInstallFolder() throws Exception {
-        Path features = REPO.resolve("features/src/main/features/host");
-        Path hostFeature = features.resolve("kinora-host.json");
         List<Path> jars = new ArrayList<>();
         Map<String, JsonNode> configs = new TreeMap<>();
-        if (Files.isRegularFile(hostFeature)) {
-            for (String f : List.of("kinora-host.json", "kinora-sling.json", "kinora-host-config.json")) {
-                Path file = features.resolve(f);
-                if (!Files.isRegularFile(file)) continue;
-                JsonNode feature = JSON.readTree(Files.readString(file).replace("${project.version}", System.getProperty("kinora.version", "0.1.0-SNAPSHOT")));
+        // the aggregated host feature from the kinora-features artifact (a provided dependency of this module)
+        java.net.URL hostFeature = SlingStarterIT.class.getClassLoader().getResource("host/kinora-host.json");
+        if (hostFeature != null) {
+            for (String f : List.of("host/kinora-host.json", "host/kinora-sling.json")) {
+                java.net.URL url = SlingStarterIT.class.getClassLoader().getResource(f);
+                if (url == null) continue;
+                String text;
+                try (java.io.InputStream in = url.openStream()) {
+                    text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+                JsonNode feature = JSON.readTree(text.replace("${project.version}", System.getProperty("kinora.version", "0.1.0-SNAPSHOT")));
                 for (JsonNode b : feature.path("bundles")) jars.add(artifact(b.isTextual() ? b.asText() : b.path("id").asText()));
                 feature.path("configurations").fields().forEachRemaining(e -> configs.put(e.getKey(), e.getValue()));
             }
@@ -149,9 +153,12 @@ class SlingStarterIT {
                 s.filter(p -> p.getFileName().toString().matches("io\\.kinora\\..*\\.jar") && !p.getFileName().toString().startsWith("io.kinora.cli-"))
                         .sorted().forEach(jars::add);
             }
-            Path jobsSling = jobsSlingJar();
-            if (jobsSling != null) jars.add(jobsSling);
-            System.out.println("bundle set from " + DIST.resolve("bundles") + " (no host feature yet)");
+            System.out.println("bundle set from " + DIST.resolve("bundles") + " (no host feature on the class path)");
+        }
+        Path jobsSling = jobsSlingJar();
+        if (jobsSling != null && jars.stream().noneMatch(j -> j.getFileName().toString().startsWith("io.kinora.jobs.sling-"))) {
+            jars.add(jobsSling);
+            System.out.println("added " + jobsSling + " (built, not yet listed by kinora-sling)");
         }
         // the REST API's users: Kinora's own Basic user with a PBKDF2 hash (what `kinora hash-password` prints)
         ObjectMapper m = new ObjectMapper();
@@ -163,7 +170,9 @@ class SlingStarterIT {
         // configurations first, so components start configured
         for (Map.Entry<String, JsonNode> e : configs.entrySet()) {
             com.fasterxml.jackson.databind.node.ObjectNode plain = m.createObjectNode();
-            e.getValue().fields().forEachRemaining(p -> plain.set(p.getKey().replaceFirst(":[A-Za-z\\[\\]]+$", ""), p.getValue()));
+            e.getValue().fields().forEachRemaining(p -> {
+                if (!p.getKey().startsWith(":")) plain.set(p.getKey().replaceFirst(":[A-Za-z\\[\\]]+$", ""), p.getValue()); // no type suffix, no feature-origin keys
+            });
             Path tmp = Files.writeString(Files.createDirectories(install.resolveSibling("staging")).resolve(e.getKey() + ".cfg.json"),
                     m.writerWithDefaultPrettyPrinter().writeValueAsString(plain));
             Files.move(tmp, install.resolve(tmp.getFileName()), StandardCopyOption.ATOMIC_MOVE);
@@ -286,7 +295,7 @@ class SlingStarterIT {
         for (String t : REQUIRED_SERVICES) if (!services.contains(t)) missing.add(t);
         if (!missing.isEmpty()) return "services not registered: " + missing + " (components waiting: " + waitingComponents() + ")";
         HttpResponse<byte[]> api = rest("GET", "/jobs", true, null);
-        if (api.statusCode() != 200) return "GET /kinora/api/v1/jobs answers " + api.statusCode();
+        if (api.statusCode() != 200) return "GET /kinora/api/v1/jobs answers " + api.statusCode() + " (components waiting: " + waitingComponents() + ")";
         return null;
     }
 
