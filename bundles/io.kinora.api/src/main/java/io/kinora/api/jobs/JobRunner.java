@@ -31,7 +31,9 @@ public interface JobRunner {
      *
      * @param stop     the host's request to stop (e.g. Sling's {@code isStopped()}); checked between units of work
      * @param listener progress as the job runs
-     * @throws IllegalArgumentException when no job with this id is stored
+     * @throws IllegalArgumentException when no job with this id is stored (on a cluster: the job folder is not shared)
+     * @throws IllegalStateException     when the job cannot run now (the job service is stopping, or the job already runs
+     *                                   on this instance); the host should deliver it again later
      */
     JobInfo run(String jobId, Cancellation stop, Listener listener);
 }
