@@ -409,6 +409,12 @@ class SlingStarterIT {
         if (jobId != null) assertTrue(text.contains(jobId), "the inventory lists the job run through the REST API: " + text);
         JsonNode inventory = JSON.readTree(console("GET", "/status-kinora.json").body());
         assertTrue(inventory.has("jobCounts"), inventory.toString());
+        // the configurations dropped into the install folder are editable in the host's console, with Kinora's metatype
+        Map<String, JsonNode> editable = new TreeMap<>();
+        for (JsonNode c : JSON.readTree(console("GET", "/configMgr/*.json").body())) editable.put(c.path("pid").asText(), c);
+        assertTrue(editable.containsKey("io.kinora.rest"), "io.kinora.rest is editable in Sling's console: " + editable.keySet());
+        assertEquals("Kinora REST API", editable.get("io.kinora.rest").path("title").asText());
+        assertTrue(editable.get("io.kinora.rest").path("properties").has("host.authentication"), editable.get("io.kinora.rest").toString());
         assertEquals(401, HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/system/console/kinora-jobs")).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode(), "the host's console login guards Kinora's pages");
     }
