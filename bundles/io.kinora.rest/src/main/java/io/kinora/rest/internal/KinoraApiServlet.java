@@ -546,7 +546,8 @@ public final class KinoraApiServlet extends HttpServlet {
 
     private ObjectNode job(JobInfo i) {
         ObjectNode o = json.createObjectNode();
-        o.put("id", i.id()).put("owner", i.owner()).put("state", i.state().name()).put("priority", i.priority());
+        o.put("id", i.id()).put("owner", i.owner()).put("state", i.state().name()).put("priority", i.priority())
+                .put("scheduler", i.scheduler());
         o.put("submitted", String.valueOf(i.submitted()));
         if (i.started() != null) o.put("started", i.started().toString());
         if (i.finished() != null) o.put("finished", i.finished().toString());

@@ -56,7 +56,7 @@ public final class JobsInventoryPrinter implements InventoryPrinter {
             counts.forEach((k, v) -> c.put(k.name(), v));
             ArrayNode js = root.putArray("jobs");
             all.stream().limit(200).forEach(j -> {
-                var o = js.addObject().put("id", j.id()).put("owner", j.owner()).put("state", j.state().name())
+                var o = js.addObject().put("id", j.id()).put("owner", j.owner()).put("state", j.state().name()).put("scheduler", j.scheduler())
                         .put("submitted", String.valueOf(j.submitted())).put("progress", j.progress());
                 if (j.error() != null) o.put("error", j.error());
             });

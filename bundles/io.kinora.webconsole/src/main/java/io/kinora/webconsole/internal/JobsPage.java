@@ -126,6 +126,7 @@ public final class JobsPage extends ConsolePage {
     ObjectNode toJson(JobInfo i) {
         ObjectNode o = json.createObjectNode();
         o.put("id", i.id()).put("owner", i.owner()).put("state", i.state().name()).put("priority", i.priority())
+                .put("scheduler", i.scheduler())
                 .put("submitted", String.valueOf(i.submitted())).put("progress", i.progress());
         if (i.stage() != null) o.put("stage", i.stage());
         if (i.etaSeconds() != null) o.put("eta", i.etaSeconds());
