@@ -2,6 +2,9 @@ package io.kinora.features.internal;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -26,9 +29,11 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Installs Kinora into Apache Karaf 4.4 the way an operator does: the generated features XML is added as a repository
  * ({@code feature:repo-add}) and {@code kinora-core} is installed ({@code feature:install}) from a Maven-layout
  * repository the build made from the reactor (Karaf runs offline: no remote repositories). Asserts every Kinora bundle
- * of the feature is Active, the services are registered and the model registry took the default model.
+ * of the feature is Active, the services are registered, the model registry took the default model, and a signed
+ * clip is made and verified through Kinora's CLI service from Karaf's shell.
  * Karaf listens on 127.0.0.1 on free ports (SSH, JMX) and is stopped, or killed, after the test.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KarafIT {
     static Path karaf;
     static Process process;
@@ -114,6 +119,7 @@ class KarafIT {
     }
 
     @Test
+    @Order(1)
     void everyKinoraBundleIsActive() throws Exception {
         String xml = Files.readString(Path.of(System.getProperty("kinora.karaf.features")));
         List<String> expected = new ArrayList<>();
@@ -137,6 +143,7 @@ class KarafIT {
     }
 
     @Test
+    @Order(2)
     void servicesAndComponentsAreUp() throws Exception {
         long deadline = System.currentTimeMillis() + 150_000;
         String models = "";
@@ -157,6 +164,25 @@ class KarafIT {
     }
 
     @Test
+    @Order(3)
+    void aSignedClipIsMadeInsideKaraf() throws Exception {
+        // Kinora's CLI is a service (java.util.function.Function, kinora.cli=main); Karaf's Gogo shell calls it directly
+        Path scene = Path.of(System.getProperty("kinora.samples"), "two-speakers.json").toAbsolutePath();
+        Path clip = karaf.resolve("clips/two-speakers.mp4");
+        Files.createDirectories(clip.getParent());
+        String cli = "cli = ($.context getService ($.context getServiceReference java.util.function.Function))\n";
+        String generate = client(3, cli + "echo ($cli apply (\"generate --scene " + scene + " --out " + clip + "\" split \" \"))");
+        assertEquals("0", generate.trim(), "kinora generate exit code");
+        assertTrue(Files.size(clip) > 100_000, clip + " has " + Files.size(clip) + " bytes");
+        String report = Files.readString(karaf.resolve("clips/two-speakers.report.json"));
+        assertTrue(report.contains("\"parallax\""), report);
+        // verify reads back every provenance layer (C2PA manifest, labels, watermark): 0 = present and valid
+        String verify = client(3, cli + "echo ($cli apply (\"verify " + clip + "\" split \" \"))");
+        assertEquals("0", verify.trim(), "kinora verify exit code");
+    }
+
+    @Test
+    @Order(4)
     void hostConfigurationsFromTheFeatureAreApplied() throws Exception {
         String cfg = client(3, "config:property-list --pid io.kinora.jobs.queue");
         assertTrue(cfg.contains("concurrency") && cfg.contains("max.queued"), cfg);
@@ -168,7 +194,7 @@ class KarafIT {
      * the output of commands that print to the session without a pipe.
      */
     static String client(int retries, String command) throws Exception {
-        String line = command.contains("|") ? command : command + " | cat";
+        String line = command.contains("|") || command.contains("echo (") ? command : command + " | cat";
         return runWithInput(240, line + "\n", karaf.resolve("bin/client").toString(), "-a", Integer.toString(sshPort), "-h", "127.0.0.1",
                 "-u", "karaf", "-p", "karaf", "-r", Integer.toString(retries), "-d", "2", "-b");
     }
