@@ -73,4 +73,29 @@ class LumaWatermarkerTest {
         System.out.printf("luma watermark embedding: %.1f ms per 1280x720 frame%n", ms);
         assertTrue(ms < 200, ms + " ms per frame");
     }
+
+    @Test
+    void portraitAndSquareRenditionsCarryTheirOwnGrid() {
+        LumaMark mark = new LumaMark("k");
+        for (int[] size : new int[][]{{720, 1280}, {720, 720}, {1080, 1920}}) {
+            int w = size[0];
+            int h = size[1];
+            LumaEmbedder e = new LumaEmbedder(mark, 0x5eed_0000_1111_2222L, w, h);
+            LumaDetector d = new LumaDetector(mark);
+            for (int i = 0; i < 6; i++) d.add(WatermarkRobustnessTest.luma(e.apply(textured(w, h, i * 7L))), w, h);
+            LumaDetector.Detection r = d.detect();
+            System.out.printf("%dx%d: %s%n", w, h, r);
+            assertTrue(r.found(), w + "x" + h + ": " + r);
+            assertEquals(0x5eed_0000_1111_2222L, r.payload());
+        }
+    }
+
+    @Test
+    void sameKeyPayloadAndFramesGiveIdenticalMarkedFrames() {
+        RgbImage a = new LumaEmbedder(new LumaMark("k"), 42, 640, 360).apply(textured(640, 360, 3));
+        RgbImage b = new LumaEmbedder(new LumaMark("k"), 42, 640, 360).apply(textured(640, 360, 3));
+        assertArrayEquals(a.rgb(), b.rgb());
+        RgbImage c = new LumaEmbedder(new LumaMark("k"), 43, 640, 360).apply(textured(640, 360, 3));
+        assertFalse(java.util.Arrays.equals(a.rgb(), c.rgb()));
+    }
 }
