@@ -16,8 +16,11 @@ public final class LumaEmbedder {
     private final int bw;
     private final int bh;
     private final long[] sum;
-    private final float[] gain;
+    private final boolean[] half;
     private final int[] col;
+    /** The tile's integer deltas at full and half strength (rounded as floor(g * t + 0.5)). */
+    private final byte[] full;
+    private final byte[] halfDelta;
 
     public LumaEmbedder(LumaMark mark, long payload, int width, int height) {
         this.tile = mark.tile(payload);
@@ -26,7 +29,13 @@ public final class LumaEmbedder {
         this.bw = (width + B - 1) / B;
         this.bh = (height + B - 1) / B;
         this.sum = new long[bw * bh];
-        this.gain = new float[bw * bh];
+        this.half = new boolean[bw * bh];
+        this.full = new byte[tile.length];
+        this.halfDelta = new byte[tile.length];
+        for (int t = 0; t < tile.length; t++) {
+            full[t] = (byte) Math.floor((float) STRENGTH * tile[t] + 0.5f);
+            halfDelta[t] = (byte) Math.floor((float) (STRENGTH * 0.5) * tile[t] + 0.5f);
+        }
         this.col = new int[width];
         for (int x = 0; x < width; x++) col[x] = x % LumaMark.TILE;
     }
@@ -53,9 +62,7 @@ public final class LumaEmbedder {
                 int n = (Math.min(height, (by + 1) * B) - by * B) * (Math.min(width, (bx + 1) * B) - bx * B);
                 int b = by * bw + bx;
                 double mean = (double) sum[b] / n;
-                double g = 1.0;
-                if (mean < 16 || mean > 239) g *= 0.5;
-                gain[b] = (float) (STRENGTH * g);
+                half[b] = mean < 16 || mean > 239;
             }
         }
         for (int y = 0; y < height; y++) {
@@ -63,7 +70,7 @@ public final class LumaEmbedder {
             int trow = (y % LumaMark.TILE) * LumaMark.TILE;
             int i = y * width * 3;
             for (int x = 0; x < width; x++, i += 3) {
-                int d = (int) Math.floor(gain[brow + x / B] * tile[trow + col[x]] + 0.5f);
+                int d = (half[brow + x / B] ? halfDelta : full)[trow + col[x]];
                 if (d == 0) continue;
                 rgb[i] = clamp((rgb[i] & 0xff) + d);
                 rgb[i + 1] = clamp((rgb[i + 1] & 0xff) + d);
