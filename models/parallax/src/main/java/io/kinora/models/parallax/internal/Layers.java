@@ -8,8 +8,8 @@ import ai.djl.modality.cv.Image;
 import ai.djl.modality.cv.util.NDImageUtils;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.pooling.Pool;
 
 /**
  * Separates the picture into a foreground layer (the subject, with a soft matte) and a background plate (the
@@ -132,13 +132,16 @@ final class Layers {
             }
         }
         float[][] expected = pushPull(planes, borderWeight, w, h);
+        // deviation measured on a lightly blurred copy, so grain and noise do not count as difference
+        float[][] calm = new float[3][];
+        for (int c = 0; c < 3; c++) calm[c] = box(planes[c], w, h, 2);
         double logMax = Math.log(borderCount + 1.0);
         for (int p = 0; p < n; p++) {
             double freq = (borderHist[bin8(rgb, p)] + 1.0) / (borderCount + 1.0);
             double rare = -Math.log(freq) / logMax;
-            double dr = rgb[p * 3] - expected[0][p];
-            double dg = rgb[p * 3 + 1] - expected[1][p];
-            double db = rgb[p * 3 + 2] - expected[2][p];
+            double dr = calm[0][p] - expected[0][p];
+            double dg = calm[1][p] - expected[1][p];
+            double db = calm[2][p] - expected[2][p];
             double off = Math.min(1, Math.sqrt(dr * dr + dg * dg + db * db) / 120);
             sal[p] = (float) Math.sqrt(rare * off);
         }
@@ -309,46 +312,86 @@ final class Layers {
             holeMask[p] = hole[p] ? 1 : 0;
         }
         int feather = Math.max(3, (wh / 240) | 1);
-        Shape one = new Shape(1, 1);
-        Shape kf = new Shape(feather, feather);
-        Shape pf = new Shape(feather / 2, feather / 2);
+        // all work at the working resolution stays inside the hole's box (plus a margin): the rest of the plate is
+        // the picture, the rest of the foreground transparent
+        int[] box = a.box();
+        int[] hb = bbox(hole, w, h);
+        int pad = feather + (int) Math.ceil(1 / s) + 2;
+        int x0 = Math.max(0, (int) Math.floor(hb[0] / s) - pad);
+        int y0 = Math.max(0, (int) Math.floor(hb[1] / s) - pad);
+        int x1 = Math.min(ww, (int) Math.ceil((hb[2] + 1) / s) + pad);
+        int y1 = Math.min(wh, (int) Math.ceil((hb[3] + 1) / s) + pad);
+        int bw = x1 - x0;
+        int bh = y1 - y0;
+        int bn = bw * bh;
+        float[] alpha = sample(fgMask, w, h, ww, wh, x0, y0, bw, bh);
+        for (int p = 0; p < bn; p++) alpha[p] = Math.min(1f, Math.max(0f, (alpha[p] - 0.5f) * 1.5f + 0.5f));
+        alpha = box(alpha, bw, bh, feather / 2);
+        for (int p = 0; p < bn; p++) if (alpha[p] < 1e-4f) alpha[p] = 0; // running-sum residue
+        float[] soft = box(sample(holeMask, w, h, ww, wh, x0, y0, bw, bh), bw, bh, feather / 2);
+        String sel = ":, :, " + y0 + ":" + y1 + ", " + x0 + ":" + x1;
         try (NDManager tmp = manager.newSubManager()) {
             picture.tempAttach(tmp);
             maps.tempAttach(tmp);
-            NDArray alpha = up(tmp.create(fgMask, new Shape(1, h, w, 1)), ww, wh)
-                    .sub(0.5f).mul(1.5f).add(0.5f).clip(0f, 1f);
-            alpha = Pool.avgPool2d(alpha, kf, one, pf, false, false);
-            NDArray holeSoft = Pool.avgPool2d(up(tmp.create(holeMask, new Shape(1, h, w, 1)), ww, wh),
-                    kf, one, pf, false, false);
-            NDArray fill = tmp.create(rowFill(picture.toFloatArray(), hole, filled, w, h, ww, wh),
-                    new Shape(1, 3, wh, ww));
-            NDArray plate = picture.add(fill.sub(picture).mul(holeSoft));
+            int hd = (int) maps.getShape().get(2);
+            int wd = (int) maps.getShape().get(3);
+            float[] pic = picture.get(sel).toFloatArray();
+            float[] light = sample(maps.get(":, 3:4").toFloatArray(), wd, hd, ww, wh, x0, y0, bw, bh);
+            float[] fill = rowFill(pic, bw, bh, x0, y0, ww, wh, hole, filled, w, h);
+            float[] plateBox = new float[3 * bn];
+            float[] patch = new float[5 * bn];
+            for (int c = 0; c < 3; c++) {
+                for (int p = 0; p < bn; p++) {
+                    int i = c * bn + p;
+                    float v = pic[i] + soft[p] * (fill[i] - pic[i]);
+                    plateBox[i] = v;
+                    // premultiplied foreground from the matting equation against the plate
+                    float f = pic[i] - (1 - alpha[p]) * v;
+                    patch[i] = Math.min(alpha[p] * 255.5f, Math.max(0f, f));
+                }
+            }
+            System.arraycopy(alpha, 0, patch, 3 * bn, bn);
+            System.arraycopy(light, 0, patch, 4 * bn, bn);
+            NDArray plate = picture.duplicate();
+            plate.set(new NDIndex(sel), tmp.create(plateBox, new Shape(1, 3, bh, bw)));
+            // the patch itself: the alpha's bounding box in the box plus a 2 px transparent ring (fewer output
+            // pixels to sample per frame)
+            int ax0 = bw;
+            int ay0 = bh;
+            int ax1 = -1;
+            int ay1 = -1;
+            for (int y = 0; y < bh; y++) {
+                for (int x = 0; x < bw; x++) {
+                    if (alpha[y * bw + x] > 0) {
+                        ax0 = Math.min(ax0, x);
+                        ax1 = Math.max(ax1, x);
+                        ay0 = Math.min(ay0, y);
+                        ay1 = Math.max(ay1, y);
+                    }
+                }
+            }
+            ax0 = Math.max(0, ax0 - 2);
+            ay0 = Math.max(0, ay0 - 2);
+            ax1 = Math.min(bw - 1, ax1 + 2);
+            ay1 = Math.min(bh - 1, ay1 + 2);
+            int cw = ax1 - ax0 + 1;
+            int ch = ay1 - ay0 + 1;
+            float[] cropped = new float[5 * cw * ch];
+            for (int c = 0; c < 5; c++) {
+                for (int y = 0; y < ch; y++) {
+                    System.arraycopy(patch, c * bn + (ay0 + y) * bw + ax0, cropped, (c * ch + y) * cw, cw);
+                }
+            }
+            NDArray fgPatch = tmp.create(cropped, new Shape(1, 5, ch, cw));
 
             // the plate's nearness: the filled nearness inside the hole, the estimate elsewhere
-            long hd = maps.getShape().get(2);
-            long wd = maps.getShape().get(3);
-            NDArray nearFill = up(tmp.create(filled[3], new Shape(1, h, w, 1)), (int) wd, (int) hd);
-            NDArray holeD = up(tmp.create(holeMask, new Shape(1, h, w, 1)), (int) wd, (int) hd);
+            NDArray nearFill = up(tmp.create(filled[3], new Shape(1, h, w, 1)), wd, hd);
+            NDArray holeD = up(tmp.create(holeMask, new Shape(1, h, w, 1)), wd, hd);
             NDArray nearOrig = maps.get(":, 0:1");
             NDArray plateMaps = nearOrig.add(nearFill.sub(nearOrig).mul(holeD)).concat(maps.get(":, 1:4"), 1);
-
-            // the foreground patch: the mask's box in working pixels with a transparent ring around it
-            int[] box = a.box();
-            int pad = feather + (int) Math.ceil(1 / s) + 2;
-            int x0 = Math.max(0, (int) Math.floor(box[0] / s) - pad);
-            int y0 = Math.max(0, (int) Math.floor(box[1] / s) - pad);
-            int x1 = Math.min(ww, (int) Math.ceil((box[2] + 1) / s) + pad);
-            int y1 = Math.min(wh, (int) Math.ceil((box[3] + 1) / s) + pad);
-            String sel = ":, :, " + y0 + ":" + y1 + ", " + x0 + ":" + x1;
-            NDArray pa = alpha.get(sel);
-            NDArray pp = picture.get(sel);
-            NDArray pl = plate.get(sel);
-            NDArray premul = pp.sub(pl.mul(pa.neg().add(1f))).clip(0f, 255.5f).minimum(pa.mul(255.5f));
-            NDArray light = up(maps.get(":, 3:4").transpose(0, 2, 3, 1), ww, wh).get(sel);
-            NDArray patch = premul.concat(pa, 1).concat(light, 1);
             plate.attach(manager);
             plateMaps.attach(manager);
-            patch.attach(manager);
+            fgPatch.attach(manager);
             String summary = String.format(Locale.ROOT,
                     "two layers: foreground %.0f %% of the picture (x %.2f-%.2f, y %.2f-%.2f) moves as one plane at"
                             + " nearness %.2f (its estimate + %.2f) with a %d px feathered matte; background plate:"
@@ -357,7 +400,7 @@ final class Layers {
                     a.area() * 100, box[0] / (double) w, (box[2] + 1) / (double) w, box[1] / (double) h,
                     (box[3] + 1) / (double) h, nearness, LIFT, feather, Math.round(grow * 100.0 / Math.min(w, h)),
                     a.overlap());
-            return new Result(plate, plateMaps, patch, x0, y0, nearness, a.area(), summary);
+            return new Result(plate, plateMaps, fgPatch, x0 + ax0, y0 + ay0, nearness, a.area(), summary);
         }
     }
 
@@ -580,25 +623,29 @@ final class Layers {
         return out;
     }
 
-    /** Box filter of radius r (separable, edges clamped to the valid window). */
+    /** Box filter of radius r (separable running sums; at the edges the mean of the pixels inside). */
     static float[] box(float[] v, int w, int h, int r) {
         float[] tmp = new float[v.length];
         for (int y = 0; y < h; y++) {
+            int o = y * w;
+            double sum = 0;
+            for (int x = 0; x <= Math.min(w - 1, r); x++) sum += v[o + x];
             for (int x = 0; x < w; x++) {
-                double sum = 0;
-                int c = 0;
-                for (int xx = Math.max(0, x - r); xx <= Math.min(w - 1, x + r); xx++, c++) sum += v[y * w + xx];
-                tmp[y * w + x] = (float) (sum / c);
+                int lo = Math.max(0, x - r);
+                int hi = Math.min(w - 1, x + r);
+                tmp[o + x] = (float) (sum / (hi - lo + 1));
+                if (x + r + 1 < w) sum += v[o + x + r + 1];
+                if (x - r >= 0) sum -= v[o + x - r];
             }
         }
         float[] out = new float[v.length];
+        double[] col = new double[w];
+        for (int y = 0; y <= Math.min(h - 1, r); y++) for (int x = 0; x < w; x++) col[x] += tmp[y * w + x];
         for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                double sum = 0;
-                int c = 0;
-                for (int yy = Math.max(0, y - r); yy <= Math.min(h - 1, y + r); yy++, c++) sum += tmp[yy * w + x];
-                out[y * w + x] = (float) (sum / c);
-            }
+            int n = Math.min(h - 1, y + r) - Math.max(0, y - r) + 1;
+            for (int x = 0; x < w; x++) out[y * w + x] = (float) (col[x] / n);
+            if (y + r + 1 < h) for (int x = 0; x < w; x++) col[x] += tmp[(y + r + 1) * w + x];
+            if (y - r >= 0) for (int x = 0; x < w; x++) col[x] -= tmp[(y - r) * w + x];
         }
         return out;
     }
@@ -609,42 +656,43 @@ final class Layers {
      * the line behind the subject (horizon, table edge, wall base) continues sharp; where a row has picture on one
      * side only, the analysis-size fill, bilinearly upsampled. Outside the hole: the picture.
      *
-     * @param pic    (3, wh, ww) planes of the working picture
+     * @param pic    (3, bh, bw) planes of the working picture's box at (bx, by)
      * @param filled the analysis-size fill, planes 0..2
      */
-    static float[] rowFill(float[] pic, boolean[] hole, float[][] filled, int w, int h, int ww, int wh) {
+    static float[] rowFill(float[] pic, int bw, int bh, int bx, int by, int ww, int wh, boolean[] hole,
+                           float[][] filled, int w, int h) {
         float[] out = pic.clone();
-        int plane = ww * wh;
+        int plane = bw * bh;
         boolean[] in = new boolean[plane];
-        for (int y = 0; y < wh; y++) {
-            int sy = Math.min(h - 1, (int) ((y + 0.5) * h / wh));
-            for (int x = 0; x < ww; x++) {
-                in[y * ww + x] = hole[sy * w + Math.min(w - 1, (int) ((x + 0.5) * w / ww))];
+        for (int y = 0; y < bh; y++) {
+            int sy = Math.min(h - 1, (int) ((by + y + 0.5) * h / wh));
+            for (int x = 0; x < bw; x++) {
+                in[y * bw + x] = hole[sy * w + Math.min(w - 1, (int) ((bx + x + 0.5) * w / ww))];
             }
         }
-        for (int y = 0; y < wh; y++) {
+        for (int y = 0; y < bh; y++) {
             int x = 0;
-            while (x < ww) {
-                if (!in[y * ww + x]) {
+            while (x < bw) {
+                if (!in[y * bw + x]) {
                     x++;
                     continue;
                 }
                 int start = x;
-                while (x < ww && in[y * ww + x]) x++;
+                while (x < bw && in[y * bw + x]) x++;
                 int end = x;
-                if (start > 0 && end < ww) {
+                if (start > 0 && end < bw) {
                     for (int c = 0; c < 3; c++) {
-                        float l = side(pic, c * plane + y * ww, start - 1, -1, Math.max(0, start - 3));
-                        float r = side(pic, c * plane + y * ww, end, 1, Math.min(ww - 1, end + 2));
+                        float l = side(pic, c * plane + y * bw, start - 1, -1, Math.max(0, start - 3));
+                        float r = side(pic, c * plane + y * bw, end, 1, Math.min(bw - 1, end + 2));
                         for (int i = start; i < end; i++) {
                             float f = (i - start + 1) / (float) (end - start + 1);
-                            out[c * plane + y * ww + i] = l + (r - l) * f;
+                            out[c * plane + y * bw + i] = l + (r - l) * f;
                         }
                     }
                 } else {
                     for (int i = start; i < end; i++) {
-                        double fx = Math.min(w - 1, Math.max(0, (i + 0.5) * w / ww - 0.5));
-                        double fy = Math.min(h - 1, Math.max(0, (y + 0.5) * h / wh - 0.5));
+                        double fx = Math.min(w - 1, Math.max(0, (bx + i + 0.5) * w / ww - 0.5));
+                        double fy = Math.min(h - 1, Math.max(0, (by + y + 0.5) * h / wh - 0.5));
                         int x0 = (int) fx;
                         int y0 = (int) fy;
                         int x1 = Math.min(w - 1, x0 + 1);
@@ -653,11 +701,42 @@ final class Layers {
                         double ay = fy - y0;
                         for (int c = 0; c < 3; c++) {
                             float[] f = filled[c];
-                            out[c * plane + y * ww + i] = (float) ((f[y0 * w + x0] * (1 - ax) + f[y0 * w + x1] * ax) * (1 - ay)
+                            out[c * plane + y * bw + i] = (float) ((f[y0 * w + x0] * (1 - ax) + f[y0 * w + x1] * ax) * (1 - ay)
                                     + (f[y1 * w + x0] * (1 - ax) + f[y1 * w + x1] * ax) * ay);
                         }
                     }
                 }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Bilinear samples (pixel centres aligned, edges clamped) of a {@code w x h} map stretched over a
+     * {@code ww x wh} picture, for the {@code bw x bh} box at (bx, by) of that picture.
+     */
+    static float[] sample(float[] map, int w, int h, int ww, int wh, int bx, int by, int bw, int bh) {
+        int[] xi = new int[bw];
+        int[] xj = new int[bw];
+        float[] ax = new float[bw];
+        for (int x = 0; x < bw; x++) {
+            double fx = Math.min(w - 1, Math.max(0, (bx + x + 0.5) * w / ww - 0.5));
+            xi[x] = (int) fx;
+            xj[x] = Math.min(w - 1, xi[x] + 1);
+            ax[x] = (float) (fx - xi[x]);
+        }
+        float[] out = new float[bw * bh];
+        for (int y = 0; y < bh; y++) {
+            double fy = Math.min(h - 1, Math.max(0, (by + y + 0.5) * h / wh - 0.5));
+            int r0 = (int) fy * w;
+            int r1 = Math.min(h - 1, (int) fy + 1) * w;
+            float ay = (float) (fy - (int) fy);
+            int o = y * bw;
+            for (int x = 0; x < bw; x++) {
+                float a = ax[x];
+                float top = map[r0 + xi[x]] + (map[r0 + xj[x]] - map[r0 + xi[x]]) * a;
+                float bottom = map[r1 + xi[x]] + (map[r1 + xj[x]] - map[r1 + xi[x]]) * a;
+                out[o + x] = top + (bottom - top) * ay;
             }
         }
         return out;

@@ -50,6 +50,18 @@ class PerformanceTest {
         System.out.println("peak resident memory of the test JVM after the runs: " + peakRss());
     }
 
+    /**
+     * The two-layer path: the same sizes with a large distinct subject (a yellow disk, 12.5 % of the picture) that
+     * the matte separates, so every frame also samples and composites the foreground patch.
+     */
+    @Test
+    void perFrameTimesWithASeparatedSubject() {
+        for (int pass = 0; pass < 2; pass++) {
+            measure(1280, 720, 1600, 1200, "pan right", 72, true);
+            measure(1920, 1080, 2400, 1800, "pan right", 72, true);
+        }
+    }
+
     /** A 10 s 1080p clip with every kind of scene motion: the process's peak resident memory afterwards. */
     @Test
     void tenSecondsAt1080p() {
@@ -71,8 +83,16 @@ class PerformanceTest {
     }
 
     private static void measure(int w, int h, int sw, int sh, String prompt, int frames) {
+        measure(w, h, sw, sh, prompt, frames, false);
+    }
+
+    private static void measure(int w, int h, int sw, int sh, String prompt, int frames, boolean subject) {
         RgbImage image = TestScenes.textured(sw, sh);
-        TestScenes.disk(image, sw * 0.7, sh * 0.75, sh * 0.06, 255, 170, 60);
+        if (subject) {
+            TestScenes.disk(image, sw * 0.45, sh * 0.5, sh * 0.2, 250, 245, 30);
+        } else {
+            TestScenes.disk(image, sw * 0.7, sh * 0.75, sh * 0.06, 255, 170, 60);
+        }
         long[] at = new long[frames + 1];
         long t0 = System.nanoTime();
         var report = model.render(new RenderRequest(TestScenes.scene(prompt, CameraMove.AUTO, 0.5, true, null),
@@ -85,7 +105,7 @@ class PerformanceTest {
         double[] sorted = per.clone();
         Arrays.sort(sorted);
         double mean = Arrays.stream(per).average().orElse(0);
-        System.out.println("motion: " + report.choices().get("motion"));
+        System.out.println("motion: " + report.choices().get("motion") + "; layers: " + report.choices().get("layers"));
         System.out.println(String.format(Locale.ROOT,
                 "%dx%d from %dx%d: first frame (incl. preparation) %.1f ms; frames 2..%d median %.2f ms, mean %.2f ms,"
                         + " p90 %.2f ms -> %.1f fps (mean)",
