@@ -63,15 +63,16 @@ public final class KinoraFramework implements AutoCloseable {
         Path work = o.work().toAbsolutePath().normalize();
         Files.createDirectories(work.resolve("logs"));
         List<Feature> features = Feature.readAll(home.resolve("lib/features"));
+        Map<String, String> featureProps = Feature.frameworkProperties(features);
         Path cache = work.resolve(o.cacheName());
         Path temp = null;
         Framework fw;
         try {
-            fw = create(o, home, work, cache);
+            fw = create(o, home, work, cache, featureProps);
         } catch (BundleException e) {
             // another Kinora process holds this cache (e.g. a server is running): use a private one for this run
             temp = Files.createTempDirectory(work, o.cacheName() + "-");
-            fw = create(o, home, work, temp);
+            fw = create(o, home, work, temp, featureProps);
         }
         KinoraFramework k = new KinoraFramework(fw, temp);
         try {
@@ -94,7 +95,7 @@ public final class KinoraFramework implements AutoCloseable {
         }
     }
 
-    private static Framework create(Options o, Path home, Path work, Path cache) throws BundleException {
+    private static Framework create(Options o, Path home, Path work, Path cache, Map<String, String> featureProps) throws BundleException {
         Map<String, Object> cfg = new HashMap<>();
         cfg.put(Constants.FRAMEWORK_STORAGE, cache.toString());
         cfg.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, Integer.toString(o.startLevel()));
@@ -111,6 +112,7 @@ public final class KinoraFramework implements AutoCloseable {
         cfg.put("felix.fileinstall.log.level", "2");
         cfg.put("felix.fileinstall.bundles.startTransient", "false");
         cfg.put("felix.fileinstall.filter", ".*\\.(cfg|config|jar)");
+        cfg.putAll(featureProps);
         cfg.putAll(o.extraProperties());
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).iterator().next();
         // Felix accepts object values (its logger) in the same map
