@@ -190,7 +190,22 @@ final class Layers {
             for (int l = 1; l <= regions; l++) keep[l] = score[l] >= 0.5 * score[best] && area[l] >= 0.002 * n;
             keep[best] = true;
         }
-        for (int p = 0; p < n; p++) fg[p] = label[p] > 0 && keep[label[p]];
+        // with character positions, each character is looked for in a window around its position (a standing
+        // figure: 7 % of the width either side, 12 % of the height above and 38 % below), so a region that merely
+        // touches a character (a pier, the sea, a hill behind) cannot carry the matte across the picture
+        boolean[] allowed = new boolean[n];
+        if (seeds.isEmpty()) {
+            java.util.Arrays.fill(allowed, true);
+        } else {
+            for (double[] c : seeds) {
+                int x0 = (int) Math.max(0, Math.floor((c[0] - 0.07) * w));
+                int x1 = (int) Math.min(w, Math.ceil((c[0] + 0.07) * w));
+                int y0 = (int) Math.max(0, Math.floor((c[1] - 0.12) * h));
+                int y1 = (int) Math.min(h, Math.ceil((c[1] + 0.38) * h));
+                for (int y = y0; y < y1; y++) for (int x = x0; x < x1; x++) allowed[y * w + x] = true;
+            }
+        }
+        for (int p = 0; p < n; p++) fg[p] = label[p] > 0 && keep[label[p]] && allowed[p];
         // the colour model starts from the region's core (a second Otsu split inside it): its rim is often a mix of
         // subject and a neighbouring background region, which must not teach the model background colours
         int regionCount = 0;
@@ -232,7 +247,7 @@ final class Layers {
             boolean[] next = new boolean[n];
             for (int y = Math.max(0, box[1] - gy); y < Math.min(h, box[3] + 1 + gy); y++) {
                 for (int x = Math.max(0, box[0] - gx); x < Math.min(w, box[2] + 1 + gx); x++) {
-                    next[y * w + x] = smooth[y * w + x] > 0;
+                    next[y * w + x] = smooth[y * w + x] > 0 && allowed[y * w + x];
                 }
             }
             // keep the regions that overlap the previous foreground, fill their holes
@@ -243,11 +258,38 @@ final class Layers {
             for (int p = 0; p < n; p++) next[p] = lab[p] > 0 && overlaps[lab[p]];
             fg = fillHoles(next, w, h);
         }
+        // the smoothing above may bridge a small gap to a neighbouring object of similar colour (a sun behind a
+        // blond head): keep only what the unsmoothed colour model also calls foreground and what stays connected
+        // to the colour model's core (or, with character positions, to a character)
+        float[] sharp = box(llr, w, h, 1);
+        for (int p = 0; p < n; p++) fg[p] = fg[p] && sharp[p] > 0;
         fg = majority(fg, w, h);
-        // close gaps narrower than 6 % of the short side (stems between leaves and pot, an arm and the body): thin
-        // parts the analysis size cannot resolve then travel with the subject instead of staying in the plate
+        int[] lab = new int[n];
+        int count0 = label(fg, w, h, lab);
+        boolean[] anchored = new boolean[count0 + 1];
+        if (seeds.isEmpty()) {
+            for (int p = 0; p < n; p++) if (model[p] && lab[p] > 0) anchored[lab[p]] = true;
+        } else {
+            // with character positions: only the parts that hold a character (what merely shares its window and
+            // its colours, a sun behind a blond head, stays background)
+            for (double[] c : seeds) {
+                int l = nearestLabel(lab, w, h, c[0], c[1], Math.max(2, (int) Math.round(0.03 * Math.max(w, h))));
+                if (l > 0) anchored[l] = true;
+            }
+        }
+        // close gaps narrower than 6 % of the short side (stems between leaves and pot, an arm and the body) within
+        // each part separately (two parts never merge across the gap between them): thin parts the analysis size
+        // cannot resolve then travel with the subject instead of staying in the plate
         int close = Math.max(2, (int) Math.round(0.03 * Math.min(w, h)));
-        fg = fillHoles(erode(dilate(fg, w, h, close), w, h, close), w, h);
+        boolean[] closed = new boolean[n];
+        for (int l = 1; l <= count0; l++) {
+            if (!anchored[l]) continue;
+            boolean[] part = new boolean[n];
+            for (int p = 0; p < n; p++) part[p] = lab[p] == l;
+            part = fillHoles(erode(dilate(part, w, h, close), w, h, close), w, h);
+            for (int p = 0; p < n; p++) closed[p] |= part[p];
+        }
+        fg = closed;
         int[] box = bbox(fg, w, h);
         if (box == null) return refused("the subject region vanished while refining its colours");
         int count = 0;
