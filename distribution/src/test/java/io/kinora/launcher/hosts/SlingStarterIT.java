@@ -194,6 +194,9 @@ class SlingStarterIT {
         com.fasterxml.jackson.databind.node.ObjectNode rest = configs.containsKey("io.kinora.rest") && configs.get("io.kinora.rest").isObject()
                 ? ((com.fasterxml.jackson.databind.node.ObjectNode) configs.get("io.kinora.rest")).deepCopy() : m.createObjectNode();
         rest.putArray("users").add(OPERATOR + ":operator:" + pbkdf2(OPERATOR_PASSWORD));
+        // and the host's own users: Sling's admin is an operator of Kinora
+        rest.put("host.authentication", true);
+        rest.putArray("host.operators").add("admin");
         configs.put("io.kinora.rest", rest);
 
         // configurations first, so components start configured
@@ -473,6 +476,20 @@ class SlingStarterIT {
                 || (anonymous.statusCode() == 302 && anonymous.headers().firstValue("Location").orElse("").contains("login"));
         assertTrue(challenged && !anonymous.body().contains("Kinora Jobs"), "the host's console login guards Kinora's pages: "
                 + anonymous.statusCode() + " " + anonymous.headers().map());
+    }
+
+    @Test
+    @Order(4)
+    void slingsOwnUsersAreAdmittedWhenConfigured() throws Exception {
+        // Sling authenticates admin (its AuthenticationSupport, with the repository behind it); Kinora maps it to operator
+        HttpResponse<byte[]> jobs = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/kinora/api/v1/jobs"))
+                .header("Authorization", CONSOLE).timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, jobs.statusCode(), new String(jobs.body(), StandardCharsets.UTF_8));
+        if (jobId != null) assertTrue(new String(jobs.body(), StandardCharsets.UTF_8).contains(jobId), "an operator sees every job");
+        String wrong = "Basic " + Base64.getEncoder().encodeToString("admin:not-the-password".getBytes(StandardCharsets.UTF_8));
+        HttpResponse<byte[]> refused = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/kinora/api/v1/jobs"))
+                .header("Authorization", wrong).timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertTrue(refused.statusCode() == 401 || refused.statusCode() == 403, "wrong host credentials: " + refused.statusCode());
     }
 
     // ---- HTTP helpers ------------------------------------------------------------------------------------------
