@@ -50,7 +50,8 @@ class RestIT {
         String tokenHash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(TOKEN.getBytes(StandardCharsets.UTF_8)));
         Files.writeString(DIST.resolve("conf/io.kinora.rest.config"),
                 "users=[\"alice:creator:" + Main.restPasswordHash(ALICE, r) + "\",\"olga:operator:" + Main.restPasswordHash(OLGA, r) + "\"]\n"
-                        + "tokens=[\"" + tokenHash + ":bot:creator\"]\n");
+                        + "tokens=[\"" + tokenHash + ":bot:creator\"]\n"
+                        + "max.model.bytes=L\"4096\"\n");
         Files.writeString(DIST.resolve("conf/io.kinora.jobs.queue.config"), "max.queued=I\"1\"\n");
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -195,6 +196,10 @@ class RestIT {
         assertEquals(200, latest.statusCode(), new String(latest.body(), StandardCharsets.UTF_8));
         assertEquals("LATEST", body(latest).path("mode").asText());
         assertEquals(409, send("POST", "/models/image-to-video/activate?version=9.9.9", OLGA, null).statusCode(), "no such version");
+        HttpResponse<byte[]> tooBig = send("POST", "/models?name=big.jar", OLGA, HttpRequest.BodyPublishers.ofByteArray(new byte[10_000]),
+                "Content-Type", "application/java-archive");
+        assertEquals(413, tooBig.statusCode(), new String(tooBig.body(), StandardCharsets.UTF_8));
+        assertTrue(body(tooBig).path("error").asText().contains("max.model.bytes"), new String(tooBig.body(), StandardCharsets.UTF_8));
         JsonNode openapi = json.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/kinora/api/v1/openapi.json")).build(),
                 HttpResponse.BodyHandlers.ofByteArray()).body());
         assertEquals("3.0.3", openapi.path("openapi").asText());

@@ -440,7 +440,12 @@ public class ModelRegistryImpl implements ModelRegistry {
         try {
             Files.createDirectories(dir);
             Path tmp = Files.createTempFile(dir, "upload", ".part");
-            Files.copy(jar, tmp, StandardCopyOption.REPLACE_EXISTING);
+            try {
+                Files.copy(jar, tmp, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                Files.deleteIfExists(tmp); // an interrupted or refused upload leaves nothing behind
+                throw e;
+            }
             Path target = dir.resolve(name);
             if (Files.exists(target) && inUse(target)) {
                 Files.delete(tmp);

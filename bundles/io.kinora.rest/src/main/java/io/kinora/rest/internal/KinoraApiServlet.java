@@ -443,8 +443,19 @@ public final class KinoraApiServlet extends HttpServlet {
                     v = r.install(in, file.getSubmittedFileName() == null ? "model.jar" : file.getSubmittedFileName());
                 }
             } else {
-                try (InputStream in = req.getInputStream()) {
+                long max = config.max_model_bytes();
+                long declared = req.getContentLengthLong();
+                if (declared > max) {
+                    throw new BadRequest(413, "the model jar is " + declared + " bytes; the limit is " + max
+                            + " (io.kinora.rest, max.model.bytes)");
+                }
+                try (InputStream in = new Bounded(req.getInputStream(), max)) {
                     v = r.install(in, req.getParameter("name") == null ? "model.jar" : req.getParameter("name"));
+                } catch (ModelException e) {
+                    if (e.getCause() instanceof Bounded.TooLarge) {
+                        throw new BadRequest(413, "the model jar is larger than the limit of " + max + " bytes (io.kinora.rest, max.model.bytes)");
+                    }
+                    throw e;
                 }
             }
         } catch (ModelException e) {
@@ -595,6 +606,37 @@ public final class KinoraApiServlet extends HttpServlet {
     }
 
     /** A client error with its HTTP status; the message is shown to the client as it is. */
+    /** An upload stream that fails once more than its limit has been read (a chunked body has no length to check first). */
+    static final class Bounded extends java.io.FilterInputStream {
+        static final class TooLarge extends IOException {
+            TooLarge() {
+                super("upload over the limit");
+            }
+        }
+
+        private final long limit;
+        private long read;
+
+        Bounded(InputStream in, long limit) {
+            super(in);
+            this.limit = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0 && ++read > limit) throw new TooLarge();
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0 && (read += n) > limit) throw new TooLarge();
+            return n;
+        }
+    }
+
     static final class BadRequest extends Exception {
         private static final long serialVersionUID = 1L;
         final int status;

@@ -33,6 +33,10 @@ public @interface RestConfig {
     @AttributeDefinition(name = "Max upload bytes", description = "Largest multipart request (image + scene) accepted.")
     long osgi_http_whiteboard_servlet_multipart_maxRequestSize() default 64L * 1024 * 1024;
 
+    @AttributeDefinition(name = "Max model jar bytes", description = "Largest model bundle accepted as a raw upload (POST /v1/models with the jar as the body); "
+            + "a multipart upload is bounded by 'Max upload bytes'. Larger models: drop the jar into the models folder.")
+    long max_model_bytes() default 4L * 1024 * 1024 * 1024;
+
     @AttributeDefinition(name = "Max scene bytes", description = "Largest SceneSpec JSON part accepted.")
     int max_scene_bytes() default 256 * 1024;
 }
