@@ -86,6 +86,47 @@ class LayersTest {
         }
     }
 
+    /**
+     * Two figures with given positions (upper body, as in the samples) and, 14 px above one head (like the sun
+     * behind a head in the harbour sample), a patch of the head's colour: the matte holds both figures, heads
+     * included, and leaves the look-alike in the background.
+     */
+    @Test
+    void characterPositionsBoundTheMatte() {
+        RgbImage img = TestScenes.textured(SW, SH);
+        paint(img, 110, 170, 60, 130, 200, 40, 40);   // red body
+        paint(img, 122, 140, 36, 30, 225, 185, 150);  // skin-coloured head
+        paint(img, 310, 170, 60, 130, 40, 90, 200);   // blue body
+        paint(img, 322, 140, 36, 30, 225, 185, 150);  // head
+        paint(img, 326, 100, 28, 26, 225, 185, 150);  // a look-alike patch 14 px above the second head
+        try (NDManager m = Engine.getEngine("PyTorch").newBaseManager()) {
+            ParallaxRenderer.Working working = ParallaxRenderer.workingPicture(m, img, 1);
+            DepthEstimator.Depth depth = DepthEstimator.estimate(working.picture(), m);
+            Layers.Result r = Layers.separate(m, working.picture(), depth.map(),
+                    List.of(new double[] {140 / (double) SW, 185 / (double) SH}, new double[] {340 / (double) SW,
+                            185 / (double) SH}), new double[] {depth.subjectX(), depth.subjectY()});
+            assertTrue(r.layered(), r.summary());
+            assertEquals(1f, alphaAt(r, 140, 230), 1e-3f, "first figure");
+            assertEquals(1f, alphaAt(r, 340, 230), 1e-3f, "second figure");
+            assertEquals(1f, alphaAt(r, 140, 155), 1e-3f, "first head");
+            assertEquals(1f, alphaAt(r, 340, 155), 1e-3f, "second head");
+            assertEquals(0f, alphaAt(r, 340, 110), 1e-3f, "the look-alike above the second head");
+        }
+    }
+
+    private static void paint(RgbImage img, int x0, int y0, int w, int h, int r, int g, int b) {
+        for (int y = y0; y < y0 + h; y++) for (int x = x0; x < x0 + w; x++) TestScenes.put(img.rgb(), SW, x, y, r, g, b);
+    }
+
+    private static float alphaAt(Layers.Result r, int x, int y) {
+        int ph = (int) r.fg().getShape().get(2);
+        int pw = (int) r.fg().getShape().get(3);
+        int px = x - r.x0();
+        int py = y - r.y0();
+        if (px < 0 || py < 0 || px >= pw || py >= ph) return 0;
+        return r.fg().toFloatArray()[3 * ph * pw + py * pw + px];
+    }
+
     @Test
     void aPictureWithoutASubjectStaysOneLayer() {
         RgbImage img = TestScenes.smooth(SW, SH);
