@@ -138,11 +138,14 @@ class ParallaxWarp(torch.nn.Module):
                 gf = torch.stack([xs.view(1, x1 - x0).expand(y1 - y0, x1 - x0),
                                   ys.view(y1 - y0, 1).expand(y1 - y0, x1 - x0)], dim=-1).unsqueeze(0)
                 f = F.grid_sample(fg, gf, mode='bilinear', padding_mode='zeros', align_corners=True)
-                colour = f[:, 0:3]
-                if light.size(2) > 0:
-                    colour = colour * (f[:, 4:5] * params[21] + 1.0)
                 box = out[:, :, y0:y1, x0:x1]
-                box.mul_(1.0 - f[:, 3:4]).add_(colour).clamp_(0.0, 255.5)
+                if light.size(2) > 0:
+                    # flicker brightens the subject's own light too; only then can the sum pass 255.5
+                    colour = f[:, 0:3] * (f[:, 4:5] * params[21] + 1.0)
+                    box.mul_(1.0 - f[:, 3:4]).add_(colour).clamp_(0.0, 255.5)
+                else:
+                    # premultiplied colour <= alpha x 255.5, so the sum stays <= 255.5
+                    box.mul_(1.0 - f[:, 3:4]).add_(f[:, 0:3])
         # one kernel: cast (the +0.5 in the picture makes truncation round) and interleave to HWC
         frame = out[0].permute(1, 2, 0).to(dtype=torch.uint8, memory_format=torch.contiguous_format)
         if particles.size(1) > 0:

@@ -29,7 +29,7 @@ import ai.djl.ndarray.types.Shape;
  *       regions connected to it, holes filled. The first round learns the foreground colours from the region's core
  *       only (a second Otsu split of the likelihood inside it) and leaves its rim out of both models.
  *   <li><b>Refusal</b>: no layer (the single-layer warp as before) when the region is under 1 % or over 55 % of the
- *       picture, spans 90 % of the width, or its colours overlap the background's too much (Bhattacharyya coefficient
+ *       picture, spans 75 % of the width or more, or its colours overlap the background's too much (Bhattacharyya coefficient
  *       of the 8x8x8 histograms above {@value #MAX_OVERLAP}): the summary says which.
  * </ol>
  * On the engine, at the working resolution: the matte (mask upsampled bilinearly, edge steepened, box-feathered);
@@ -48,6 +48,8 @@ final class Layers {
     static final double MIN_AREA = 0.01;
     static final double MAX_AREA = 0.55;
     static final double MAX_OVERLAP = 0.6;
+    /** A "subject" wider than this share of the picture is more likely ground, a horizon or a pattern. */
+    static final double MAX_WIDTH = 0.75;
 
     /**
      * @param plate    (1, 3, H, W) the picture to sample as background (the picture itself for a single layer)
@@ -304,8 +306,9 @@ final class Layers {
             return refused(String.format(Locale.ROOT, "the distinct region covers %.0f %% of the picture: no separate"
                     + " subject in front of a background", share * 100));
         }
-        if (box[2] - box[0] + 1 >= 0.9 * w) {
-            return refused("the distinct region spans the picture's width (ground, horizon or a pattern, not a subject)");
+        if (box[2] - box[0] + 1 >= MAX_WIDTH * w) {
+            return refused(String.format(Locale.ROOT, "the distinct region spans %.0f %% of the picture's width (ground,"
+                    + " horizon or a pattern, not a subject)", (box[2] - box[0] + 1) * 100.0 / w));
         }
         if (overlap > MAX_OVERLAP) {
             return refused(String.format(Locale.ROOT, "the subject's colours overlap the background's too much"
