@@ -260,38 +260,37 @@ final class Layers {
             for (int p = 0; p < n; p++) next[p] = lab[p] > 0 && overlaps[lab[p]];
             fg = fillHoles(next, w, h);
         }
-        // the smoothing above may bridge a small gap to a neighbouring object of similar colour (a sun behind a
-        // blond head): keep only what the unsmoothed colour model also calls foreground and what stays connected
-        // to the colour model's core (or, with character positions, to a character)
-        float[] sharp = box(llr, w, h, 1);
-        for (int p = 0; p < n; p++) fg[p] = fg[p] && sharp[p] > 0;
+        // close gaps narrower than 6 % of the short side (stems between leaves and pot, an arm and the body): thin
+        // parts the analysis size cannot resolve then travel with the subject instead of staying in the plate
+        int close = Math.max(2, (int) Math.round(0.03 * Math.min(w, h)));
         fg = majority(fg, w, h);
-        int[] lab = new int[n];
-        int count0 = label(fg, w, h, lab);
-        boolean[] anchored = new boolean[count0 + 1];
         if (seeds.isEmpty()) {
-            for (int p = 0; p < n; p++) if (model[p] && lab[p] > 0) anchored[lab[p]] = true;
+            fg = fillHoles(erode(dilate(fg, w, h, close), w, h, close), w, h);
         } else {
-            // with character positions: only the parts that hold a character (what merely shares its window and
-            // its colours, a sun behind a blond head, stays background)
+            // with character positions, the smoothing above may have bridged a small gap to a neighbouring object
+            // of similar colour (a sun behind a blond head): keep what the unsmoothed colour model also calls
+            // foreground, only the parts that hold a character, and close each part on its own (two parts never
+            // merge across the gap between them)
+            float[] sharp = box(llr, w, h, 1);
+            for (int p = 0; p < n; p++) fg[p] = fg[p] && sharp[p] > 0;
+            fg = majority(fg, w, h);
+            int[] lab = new int[n];
+            int parts = label(fg, w, h, lab);
+            boolean[] anchored = new boolean[parts + 1];
             for (double[] c : seeds) {
                 int l = nearestLabel(lab, w, h, c[0], c[1], Math.max(2, (int) Math.round(0.03 * Math.max(w, h))));
                 if (l > 0) anchored[l] = true;
             }
+            boolean[] closed = new boolean[n];
+            for (int l = 1; l <= parts; l++) {
+                if (!anchored[l]) continue;
+                boolean[] part = new boolean[n];
+                for (int p = 0; p < n; p++) part[p] = lab[p] == l;
+                part = fillHoles(erode(dilate(part, w, h, close), w, h, close), w, h);
+                for (int p = 0; p < n; p++) closed[p] |= part[p];
+            }
+            fg = closed;
         }
-        // close gaps narrower than 6 % of the short side (stems between leaves and pot, an arm and the body) within
-        // each part separately (two parts never merge across the gap between them): thin parts the analysis size
-        // cannot resolve then travel with the subject instead of staying in the plate
-        int close = Math.max(2, (int) Math.round(0.03 * Math.min(w, h)));
-        boolean[] closed = new boolean[n];
-        for (int l = 1; l <= count0; l++) {
-            if (!anchored[l]) continue;
-            boolean[] part = new boolean[n];
-            for (int p = 0; p < n; p++) part[p] = lab[p] == l;
-            part = fillHoles(erode(dilate(part, w, h, close), w, h, close), w, h);
-            for (int p = 0; p < n; p++) closed[p] |= part[p];
-        }
-        fg = closed;
         int[] box = bbox(fg, w, h);
         if (box == null) return refused("the subject region vanished while refining its colours");
         int count = 0;
