@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * Build-time generator: writes Karaf's features XML from Kinora's aggregated host feature (Sling Feature Model JSON),
  * so Karaf gets no hand-kept second list. Each bundle's {@code feature-origins} decides the Karaf feature it lands in:
- * core and models become {@code kinora-core} (on Karaf's {@code scr} and {@code eventadmin}), web becomes
+ * core and models become {@code kinora-core} (with Felix SCR as dependency bundles, on Karaf's {@code eventadmin}), web becomes
  * {@code kinora-web} (on Karaf's {@code http-whiteboard} and {@code webconsole}), and {@code kinora} is both.
  * Configurations of the host feature become {@code <config>} elements of {@code kinora-core}; Karaf does not
  * overwrite a configuration an operator already has.
@@ -29,6 +29,11 @@ import java.util.Map;
  * kinora-features jar.
  */
 public final class KarafFeaturesXml {
+    /** Declarative Services for kinora-core (Felix SCR 2.2.6, the DS 1.5 API package and the OSGi utilities it imports). */
+    static final java.util.List<String> SCR_BUNDLES = java.util.List.of("mvn:org.osgi/org.osgi.util.function/1.2.0",
+            "mvn:org.osgi/org.osgi.util.promise/1.3.0", "mvn:org.osgi/org.osgi.service.component/1.5.1",
+            "mvn:org.apache.felix/org.apache.felix.scr/2.2.6");
+
     /** Karaf's default bundle start level; Kinora's start orders go on top of it. */
     static final int KARAF_BASE_LEVEL = 80;
 
@@ -82,7 +87,11 @@ public final class KarafFeaturesXml {
         x.append("<features name=\"kinora-").append(esc(version)).append("\" xmlns=\"http://karaf.apache.org/xmlns/features/v1.6.0\">\n");
         x.append("  <feature name=\"kinora-core\" version=\"").append(kv)
                 .append("\" description=\"Kinora engine, stages, model registry, jobs, Gogo commands and the default model\">\n");
-        x.append("    <feature>scr</feature>\n    <feature>eventadmin</feature>\n");
+        // Declarative Services: Felix SCR and the OSGi utilities it needs, as dependency bundles (Karaf skips them when
+        // the framework already has an SCR, e.g. from its own scr feature). Not Karaf's scr feature itself: its
+        // management bundles cannot be resolved from Maven Central (their parent POM is not published there).
+        for (String b : SCR_BUNDLES) x.append("    <bundle dependency=\"true\" start-level=\"30\">").append(b).append("</bundle>\n");
+        x.append("    <feature>eventadmin</feature>\n");
         java.util.Set<String> origins = new java.util.TreeSet<>();
         for (JsonNode b : feature.path("bundles")) origins.add(b.path("feature-origins").asText(""));
         java.util.Set<String> capabilities = new java.util.LinkedHashSet<>();
