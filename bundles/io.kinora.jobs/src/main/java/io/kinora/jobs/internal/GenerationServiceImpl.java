@@ -206,14 +206,7 @@ public final class GenerationServiceImpl implements GenerationService, SceneSpec
             AUDIT.info("job {} started: {} line(s), {} rendition(s), seed {}", jobId, scene.lines().size(),
                     scene.aspects().size(), scene.seed());
             Map<String, String> cast = voices.cast(scene.characters(), scene.language());
-            List<Speech> speech = new ArrayList<>();
-            for (int i = 0; i < scene.lines().size(); i++) {
-                cancel.check();
-                LineSpec line = scene.lines().get(i);
-                String voice = cast.get(line.character());
-                speech.add(voices.speak(new SpeechRequest(voice, line.text(), scene.language())));
-                listener.progress(Stage.PLAN, (i + 1.0) / scene.lines().size(), "line " + (i + 1) + "/" + scene.lines().size());
-            }
+            List<Speech> speech = speakLines(scene, cast, cfg.speech_threads(), listener, cancel);
             Timeline timeline = TimelinePlanner.plan(scene, speech);
             end(Stage.PLAN);
 
@@ -440,6 +433,52 @@ public final class GenerationServiceImpl implements GenerationService, SceneSpec
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
+        }
+    }
+
+    /**
+     * Every line's speech, in line order. Lines are independent (each is one request to its voice), so up to
+     * {@code threads} are synthesized at once; the result does not depend on the order they finish in.
+     */
+    private List<Speech> speakLines(SceneSpec scene, Map<String, String> cast, int threads, GenerationListener listener,
+                                    Cancellation cancel) {
+        List<LineSpec> lines = scene.lines();
+        int n = lines.size();
+        if (n == 0) return List.of();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.max(1, Math.min(threads, n)), r -> {
+                    Thread t = new Thread(r, "kinora-speech");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            List<java.util.concurrent.Future<Speech>> pending = new ArrayList<>();
+            for (LineSpec line : lines) {
+                SpeechRequest request = new SpeechRequest(cast.get(line.character()), line.text(), scene.language());
+                pending.add(pool.submit(() -> {
+                    cancel.check();
+                    return voices.speak(request);
+                }));
+            }
+            List<Speech> speech = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                cancel.check();
+                try {
+                    speech.add(pending.get(i).get());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StageException("interrupted while the lines were spoken", e);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof RuntimeException re) throw re; // StageException names the line's problem
+                    if (cause instanceof Error err) throw err;
+                    throw new StageException("line " + (i + 1) + ": " + cause, cause);
+                }
+                listener.progress(Stage.PLAN, (i + 1.0) / n, "line " + (i + 1) + "/" + n);
+            }
+            return speech;
+        } finally {
+            pool.shutdownNow();
         }
     }
 

@@ -46,6 +46,9 @@ public @interface JobsConfig {
     @AttributeDefinition(name = "Burn in captions", description = "Draw the captions into the picture as well as in the captions track and the WebVTT file.")
     boolean burn_in_captions() default false;
 
+    @AttributeDefinition(name = "Lines spoken at once", description = "Dialogue lines synthesized in parallel within one job (each voice engine also bounds its own parallelism); 1 speaks them one after another.")
+    int speech_threads() default 2;
+
     @AttributeDefinition(name = "Model wait (s)", description = "How long a job waits for a video model to become ready before failing.")
     int model_wait_seconds() default 120;
 }
