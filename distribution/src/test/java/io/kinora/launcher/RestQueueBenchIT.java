@@ -103,6 +103,14 @@ class RestQueueBenchIT {
         for (JsonNode j : done) assertEquals("SUCCEEDED", j.path("state").asText(), j.toString());
         assertEquals(JOBS, json.readTree(api.send("GET", "/jobs", RestIT.OLGA, null).body()).path("jobs").size(), "none lost");
 
+        // the same status requests once the jobs are done: what the endpoint costs without competing for the cores
+        List<Double> idleMillis = new ArrayList<>();
+        for (int k = 0; k < 300; k++) {
+            long s = System.nanoTime();
+            api.send("GET", "/jobs/" + ids.get(k % ids.size()), RestIT.OLGA, null);
+            idleMillis.add((System.nanoTime() - s) / 1e6);
+        }
+
         // overhead per job
         List<double[]> runs = new ArrayList<>(); // submitted, started, finished, generation seconds (epoch seconds)
         for (JsonNode j : done) {
@@ -136,6 +144,7 @@ class RestQueueBenchIT {
                 .put("overheadMillisMax", round(pct(overheadMillis, 100)));
         out.put("statusRequests", statusMillis.size()).put("statusMillisP50", round(pct(statusMillis, 50)))
                 .put("statusMillisP99", round(pct(statusMillis, 99))).put("statusMillisMax", round(pct(statusMillis, 100)));
+        out.put("statusIdleMillisP50", round(pct(idleMillis, 50))).put("statusIdleMillisP99", round(pct(idleMillis, 99)));
         out.put("loadAverage", Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
         Path results = Files.createDirectories(Path.of(System.getProperty("kinora.repo", "..")).resolve("bench-results"));
         Files.writeString(results.resolve("rest-queue.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(out));
@@ -143,9 +152,11 @@ class RestQueueBenchIT {
                         + "| jobs submitted at once / succeeded / lost | %d / %d / 0 | all, none lost |%n"
                         + "| median queueing overhead per job | %.1f ms (p90 %.1f, max %.1f) | < 50 ms |%n"
                         + "| status endpoint while jobs run | p50 %.2f ms, p99 %.2f ms over %d requests | p99 < 10 ms |%n"
+                        + "| status endpoint once the jobs are done | p50 %.2f ms, p99 %.2f ms | |%n"
                         + "| 50 jobs end to end | %.1f s (generation median %.2f s per job) | |%n",
                 JOBS, done.size(), pct(overheadMillis, 50), pct(overheadMillis, 90), pct(overheadMillis, 100),
-                pct(statusMillis, 50), pct(statusMillis, 99), statusMillis.size(), allSeconds, pct(generation, 50));
+                pct(statusMillis, 50), pct(statusMillis, 99), statusMillis.size(), pct(idleMillis, 50), pct(idleMillis, 99),
+                allSeconds, pct(generation, 50));
         assertTrue(statusMillis.size() > 50, "the status endpoint was polled while jobs ran");
     }
 
