@@ -75,6 +75,10 @@ class ConsoleBrowserIT {
 
             browser.open(console + "kinora-provenance", auth);
             browser.waitFor("document.querySelector('#verify')", 30);
+            // the signing identity and the trust anchors, and that the local CA is not a publicly trusted identity
+            browser.waitFor("document.querySelector('#identity tr[data-key=\"publiclyTrusted\"]')", 30);
+            assertTrue(browser.eval("document.querySelector('#identity tr[data-key=\"publiclyTrusted\"] td').textContent").asText().startsWith("no:"));
+            assertTrue(browser.eval("document.querySelector('#identity tr[data-key=\"trustAnchors\"] td').textContent").asText().contains("local Kinora CA"));
             Path clip = WORK.resolve("jobs").resolve(id).resolve("results/clip.mp4");
             browser.setFile("#verify input[name=file]", clip);
             browser.eval("document.querySelector('#verify button').click()");

@@ -184,11 +184,6 @@ class SlingStarterIT {
             }
             System.out.println("bundle set from " + DIST.resolve("bundles") + " (no host feature on the class path)");
         }
-        Path jobsSling = jobsSlingJar();
-        if (jobsSling != null && jars.stream().noneMatch(j -> j.getFileName().toString().startsWith("io.kinora.jobs.sling-"))) {
-            jars.add(jobsSling);
-            System.out.println("added " + jobsSling + " (built, not yet listed by kinora-sling)");
-        }
         // the REST API's users: Kinora's own Basic user with a PBKDF2 hash (what `kinora hash-password` prints)
         ObjectMapper m = new ObjectMapper();
         com.fasterxml.jackson.databind.node.ObjectNode rest = configs.containsKey("io.kinora.rest") && configs.get("io.kinora.rest").isObject()
@@ -226,20 +221,15 @@ class SlingStarterIT {
         String[] p = id.split(":");
         if (p.length < 3) fail("a bundle id in the host feature is not groupId:artifactId:version: " + id);
         String version = p[p.length - 1];
+        String classifier = p.length == 5 ? "-" + p[3] : "";
+        String built = System.getProperty("kinora.hosts.bundles");
+        if (built != null) {
+            // this build's copy of every dependency (Kinora's bundles come from the reactor, not from ~/.m2)
+            Path jar = Path.of(built).resolve(p[1] + "-" + version + classifier + ".jar");
+            if (Files.isRegularFile(jar)) return jar;
+        }
         Path m2 = Path.of(System.getProperty("kinora.m2", System.getProperty("user.home") + "/.m2/repository"));
         return m2.resolve(p[0].replace('.', '/')).resolve(p[1]).resolve(version).resolve(p[1] + "-" + version + ".jar");
-    }
-
-    static Path jobsSlingJar() throws IOException {
-        String v = System.getProperty("kinora.version", "0.1.0-SNAPSHOT");
-        Path m2 = artifact("io.kinora:io.kinora.jobs.sling:" + v);
-        if (Files.isRegularFile(m2)) return m2;
-        Path target = REPO.resolve("bundles/io.kinora.jobs.sling/target");
-        if (!Files.isDirectory(target)) return null;
-        try (Stream<Path> s = Files.list(target)) {
-            return s.filter(p -> p.getFileName().toString().matches("io\\.kinora\\.jobs\\.sling-.*\\.jar") && !p.toString().endsWith("-tests.jar"))
-                    .findFirst().orElse(null);
-        }
     }
 
     static String symbolicName(Path jar) throws IOException {

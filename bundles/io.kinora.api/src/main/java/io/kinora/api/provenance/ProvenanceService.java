@@ -9,8 +9,9 @@ import java.util.Map;
 /**
  * Labels, marks and seals clips, and verifies files. The flow calls, in order: {@link #frameLabeler} and
  * {@link #labelAudio} before encoding, {@link #implicitMetadata} into the container, then {@link #seal}
- * over the final bytes.
+ * over the final bytes. Implemented by the provenance bundle only.
  */
+@org.osgi.annotation.versioning.ProviderType
 public interface ProvenanceService {
     /** The label policy ids this service knows ({@code cn}, {@code eu}, {@code none}, ...). */
     List<String> policies();
@@ -29,4 +30,11 @@ public interface ProvenanceService {
 
     /** Reads every provenance layer of a file. */
     List<LayerStatus> verify(Path file);
+
+    /**
+     * Who signs the C2PA manifests and what {@link #verify} trusts, for operators (never a key or a password):
+     * {@code status}, {@code subject}, {@code issuer}, {@code validFrom}, {@code validUntil}, {@code certificateSha256},
+     * {@code source}, {@code publiclyTrusted} and {@code trustAnchors}, as readable text, in that order.
+     */
+    Map<String, String> signingIdentity();
 }

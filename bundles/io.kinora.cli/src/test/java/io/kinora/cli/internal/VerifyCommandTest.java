@@ -42,6 +42,9 @@ class VerifyCommandTest {
             public List<LayerStatus> seal(Path f, ProvenanceRequest r) { throw new UnsupportedOperationException(); }
 
             public List<LayerStatus> verify(Path f) { return verify.apply(f); }
+
+            @Override
+            public java.util.Map<String, String> signingIdentity() { return java.util.Map.of(); }
         };
         return new KinoraCli(null, null, p, null, null, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
     }

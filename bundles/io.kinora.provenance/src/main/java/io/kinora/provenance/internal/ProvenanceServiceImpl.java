@@ -15,6 +15,7 @@ import io.kinora.provenance.internal.c2pa.C2paReport;
 import io.kinora.provenance.internal.c2pa.C2paSigner;
 import io.kinora.provenance.internal.c2pa.C2paValidator;
 import io.kinora.provenance.internal.c2pa.ManifestSigner;
+import io.kinora.provenance.internal.c2pa.SigningIdentity;
 import io.kinora.provenance.internal.c2pa.SigningSetup;
 import io.kinora.provenance.internal.c2pa.UnsignedC2pa;
 import io.kinora.provenance.internal.visible.Corner;
@@ -71,6 +72,9 @@ public final class ProvenanceServiceImpl implements ProvenanceService {
     private final C2paSigner signer;
     private final Watermarker watermarker;
     private final Supplier<C2paValidator> validator;
+    /** The signing set-up (null in tests that hand in a signer directly). */
+    private SigningSetup keys;
+    private boolean c2paEnabled = true;
     private final Map<String, Applied> applied = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
         private static final long serialVersionUID = 1L;
 
@@ -89,6 +93,49 @@ public final class ProvenanceServiceImpl implements ProvenanceService {
                         ? new ManifestSigner(keys::identity, config.timeStampUrl(), digitalSourceType(config), version, keys::validator)
                         : new UnsignedC2pa("C2PA signing is switched off (c2paEnabled=false in configuration " + PID + ")"),
                 watermarker, keys::validator);
+        this.keys = keys;
+        this.c2paEnabled = config.c2paEnabled();
+    }
+
+    @Override
+    public Map<String, String> signingIdentity() {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (keys == null) {
+            m.put("status", "no signing set-up in this instance");
+            return m;
+        }
+        if (!keys.hasIdentity()) {
+            try {
+                keys.identity();
+            } catch (RuntimeException e) {
+                m.put("status", "cannot sign: " + e.getMessage());
+            }
+        } else {
+            SigningIdentity id = keys.identity();
+            java.security.cert.X509Certificate leaf = id.leaf();
+            m.put("status", c2paEnabled ? "signing every clip" : "identity ready, but C2PA signing is switched off (c2paEnabled=false)");
+            m.put("subject", leaf.getSubjectX500Principal().getName());
+            m.put("issuer", leaf.getIssuerX500Principal().getName());
+            m.put("validFrom", leaf.getNotBefore().toInstant().toString());
+            m.put("validUntil", leaf.getNotAfter().toInstant().toString());
+            try {
+                m.put("certificateSha256", java.util.HexFormat.of().formatHex(
+                        java.security.MessageDigest.getInstance("SHA-256").digest(leaf.getEncoded())));
+            } catch (java.security.GeneralSecurityException e) {
+                m.put("certificateSha256", "unavailable: " + e.getMessage());
+            }
+            m.put("source", id.local() ? "Kinora's local CA in " + id.source() : "the operator's key store " + id.source());
+            m.put("publiclyTrusted", id.local()
+                    ? "no: a local CA Kinora created; validators outside this installation trust it only when given its root certificate as a trust anchor"
+                    : "as far as the operator's certificate authority is trusted by the validator");
+        }
+        StringBuilder anchors = new StringBuilder();
+        for (var a : keys.anchors()) {
+            if (anchors.length() > 0) anchors.append("; ");
+            anchors.append(a.name()).append(a.local() ? " [local]" : "");
+        }
+        m.put("trustAnchors", anchors.length() == 0 ? "none: verify reports signatures as valid but untrusted" : anchors.toString());
+        return m;
     }
 
     /** For tests: signing through the local CA in {@code localCa}. */

@@ -74,6 +74,21 @@ class ProvenanceServiceImplTest {
     }
 
     @Test
+    void signingIdentityNamesTheLocalCaAsNotPubliclyTrustedAndNeverASecret() throws Exception {
+        Map<String, String> id = service(Map.of()).signingIdentity();
+        assertEquals("signing every clip", id.get("status"), id.toString());
+        assertTrue(id.get("subject").contains("CN="), id.toString());
+        assertTrue(id.get("source").startsWith("Kinora's local CA in "), id.toString());
+        assertTrue(id.get("publiclyTrusted").startsWith("no: "), id.toString());
+        assertTrue(id.get("trustAnchors").contains("[local]"), id.toString());
+        assertTrue(id.get("certificateSha256").matches("[0-9a-f]{64}"), id.toString());
+        assertTrue(java.time.Instant.parse(id.get("validUntil")).isAfter(java.time.Instant.now()));
+        assertTrue(id.keySet().stream().noneMatch(k -> k.toLowerCase(java.util.Locale.ROOT).contains("password")
+                || k.toLowerCase(java.util.Locale.ROOT).contains("key")), "no secrets: " + id.keySet());
+        assertEquals("no signing set-up in this instance", latinOnly(Map.of()).signingIdentity().get("status"));
+    }
+
+    @Test
     void knowsThreePoliciesAndRejectsOthersByName() {
         ProvenanceServiceImpl s = service(Map.of());
         assertEquals(List.of("cn", "eu", "none"), s.policies());

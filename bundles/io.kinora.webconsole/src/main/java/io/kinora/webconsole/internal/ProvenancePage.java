@@ -43,7 +43,11 @@ public final class ProvenancePage extends ConsolePage {
         if (sub.equals("/data.json")) {
             ArrayNode p = json.createArrayNode();
             provenance.policies().forEach(p::add);
-            writeJson(resp, json.createObjectNode().set("policies", p));
+            com.fasterxml.jackson.databind.node.ObjectNode data = json.createObjectNode();
+            data.set("policies", p);
+            com.fasterxml.jackson.databind.node.ObjectNode identity = data.putObject("signingIdentity");
+            provenance.signingIdentity().forEach(identity::put);
+            writeJson(resp, data);
             return;
         }
         super.get(sub, req, resp);
