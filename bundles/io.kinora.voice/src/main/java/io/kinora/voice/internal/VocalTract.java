@@ -1,7 +1,5 @@
 package io.kinora.voice.internal;
 
-import marytts.util.math.FFT;
-
 /**
  * Vocal-tract length scaling: moves the formants of speech by a factor while keeping its pitch and timing, so one
  * recorded voice can stand in for a longer (a man's) or shorter (a child's) vocal tract.
@@ -9,7 +7,8 @@ import marytts.util.math.FFT;
  * <p>Short-time Fourier analysis (periodic Hann, 4x overlap); per frame the spectral envelope is the low-quefrency
  * part of the real cepstrum (below {@value #LIFTER_SECONDS} s, shorter than the pitch period of any voice up to
  * ~650 Hz, so harmonics do not leak into it); each bin's magnitude is multiplied by {@code E(amount * f) / E(f)},
- * the phase is kept, and the frames are overlap-added. It does what MaryTTS's {@code TractScaler} effect does
+ * the phase is kept, and the frames are overlap-added (its own radix-2 FFT: MaryTTS's keeps static tables that
+ * concurrent syntheses would share). It does what MaryTTS's {@code TractScaler} effect does
  * (LPC envelope, warped) at a fraction of the cost: four FFTs per frame instead of an LPC analysis and a
  * per-frequency polynomial evaluation, which made that effect the larger half of MaryTTS's synthesis time.
  */
@@ -52,18 +51,18 @@ public final class VocalTract {
                 if (v != 0) silent = false;
             }
             if (silent) continue;
-            FFT.transform(re, im, false);
+            fft(re, im, false);
             // real cepstrum of the log magnitude, liftered, back to a smooth log envelope
             for (int k = 0; k < n; k++) {
                 cre[k] = Math.log(Math.hypot(re[k], im[k]) + FLOOR);
                 cim[k] = 0;
             }
-            FFT.transform(cre, cim, true);
+            fft(cre, cim, true);
             for (int q = lifter + 1; q < n - lifter; q++) {
                 cre[q] = 0;
                 cim[q] = 0;
             }
-            FFT.transform(cre, cim, false);
+            fft(cre, cim, false);
             for (int k = 0; k <= n / 2; k++) env[k] = cre[k];
             for (int k = 0; k <= n / 2; k++) {
                 double pos = k * amount;
@@ -85,11 +84,49 @@ public final class VocalTract {
                     im[n - k] *= gain[k];
                 }
             }
-            FFT.transform(re, im, true);
+            fft(re, im, true);
             for (int i = 0; i < n; i++) out[start + i] += re[i] * window[i] * norm;
         }
         float[] y = new float[x.length];
         for (int i = 0; i < y.length; i++) y[i] = (float) Math.max(-1, Math.min(1, out[i + n]));
         return y;
+    }
+
+    /** In-place iterative radix-2 complex FFT ({@code re.length} a power of two); the inverse is scaled by 1/n. */
+    static void fft(double[] re, double[] im, boolean inverse) {
+        int n = re.length;
+        for (int i = 1, j = 0; i < n; i++) {
+            int bit = n >> 1;
+            for (; (j & bit) != 0; bit >>= 1) j ^= bit;
+            j ^= bit;
+            if (i < j) {
+                double t = re[i]; re[i] = re[j]; re[j] = t;
+                t = im[i]; im[i] = im[j]; im[j] = t;
+            }
+        }
+        for (int len = 2; len <= n; len <<= 1) {
+            double angle = 2 * Math.PI / len * (inverse ? 1 : -1);
+            double wr = Math.cos(angle), wi = Math.sin(angle);
+            for (int i = 0; i < n; i += len) {
+                double cr = 1, ci = 0;
+                for (int k = 0; k < len / 2; k++) {
+                    int a = i + k, b = a + len / 2;
+                    double xr = re[b] * cr - im[b] * ci, xi = re[b] * ci + im[b] * cr;
+                    re[b] = re[a] - xr;
+                    im[b] = im[a] - xi;
+                    re[a] += xr;
+                    im[a] += xi;
+                    double nr = cr * wr - ci * wi;
+                    ci = cr * wi + ci * wr;
+                    cr = nr;
+                }
+            }
+        }
+        if (inverse) {
+            for (int i = 0; i < n; i++) {
+                re[i] /= n;
+                im[i] /= n;
+            }
+        }
     }
 }

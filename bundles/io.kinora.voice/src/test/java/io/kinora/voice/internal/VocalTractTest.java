@@ -53,6 +53,27 @@ class VocalTractTest {
     }
 
     @Test
+    void fftRoundTripsAndMatchesTheDefinition() {
+        int n = 64;
+        double[] re = new double[n], im = new double[n];
+        java.util.Random r = new java.util.Random(7);
+        for (int i = 0; i < n; i++) re[i] = r.nextGaussian();
+        double[] x = re.clone();
+        VocalTract.fft(re, im, false);
+        for (int k : new int[]{0, 1, 5, 31}) {
+            double sr = 0, si = 0;
+            for (int t = 0; t < n; t++) {
+                sr += x[t] * Math.cos(-2 * Math.PI * k * t / n);
+                si += x[t] * Math.sin(-2 * Math.PI * k * t / n);
+            }
+            assertEquals(sr, re[k], 1e-9);
+            assertEquals(si, im[k], 1e-9);
+        }
+        VocalTract.fft(re, im, true);
+        for (int i = 0; i < n; i++) assertEquals(x[i], re[i], 1e-12);
+    }
+
+    @Test
     void unchangedForOneDeterministicAndBounded() {
         float[] x = vowel(0.3);
         assertSame(x, VocalTract.scale(x, RATE, 1.0));
