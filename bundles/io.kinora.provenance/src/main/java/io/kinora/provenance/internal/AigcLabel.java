@@ -22,6 +22,10 @@ public record AigcLabel(String label, String contentProducer, String produceId, 
 
     /** The metadata key the label is written under. */
     public static final String KEY = "AIGC";
+    /** Strict reading (no duplicate keys, nothing after the value); compact writing in insertion order. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     /** Annex E field names, in the order they are written. */
     public static final List<String> FIELDS = List.of("Label", "ContentProducer", "ProduceID", "ReservedCode1",
             "ContentPropagator", "PropagateID", "ReservedCode2");
@@ -55,14 +59,11 @@ public record AigcLabel(String label, String contentProducer, String produceId, 
 
     /** The metadata value: {@code {"AIGC":{...}}}, compact, fields in Annex E order. */
     public String toJson() {
-        StringBuilder sb = new StringBuilder("{\"AIGC\":{");
-        boolean first = true;
-        for (Map.Entry<String, String> e : fields().entrySet()) {
-            if (!first) sb.append(',');
-            first = false;
-            sb.append(Json.quote(e.getKey())).append(':').append(Json.quote(e.getValue()));
+        try {
+            return JSON.writeValueAsString(Map.of(KEY, fields()));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("AIGC label not serializable", e); // strings only: cannot happen
         }
-        return sb.append("}}").toString();
     }
 
     /**
@@ -74,9 +75,9 @@ public record AigcLabel(String label, String contentProducer, String produceId, 
     public static AigcLabel parse(String value) {
         Object root;
         try {
-            root = Json.parse(value.trim());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the value is not valid JSON (" + e.getMessage() + ")");
+            root = JSON.readValue(value.trim(), Object.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("the value is not valid JSON (" + e.getOriginalMessage() + ")");
         }
         if (!(root instanceof Map<?, ?> map)) throw new IllegalArgumentException("the value is not a JSON object");
         Object inner = map.get(KEY);

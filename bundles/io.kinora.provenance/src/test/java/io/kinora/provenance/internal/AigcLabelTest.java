@@ -47,19 +47,13 @@ class AigcLabelTest {
     }
 
     @Test
-    void jsonReaderHandlesTheGrammar() {
-        Object v = Json.parse(" {\"a\": [1, -2.5e3, true, false, null, \"x\\u00e9\\n\\\"\"], \"b\": {}} ");
-        Map<?, ?> m = (Map<?, ?>) v;
-        List<?> a = (List<?>) m.get("a");
-        assertEquals(new BigDecimal("1"), a.get(0));
-        assertEquals(new BigDecimal("-2.5e3"), a.get(1));
-        assertEquals(Boolean.TRUE, a.get(2));
-        assertNull(a.get(4));
-        assertEquals("xé\n\"", a.get(5));
-        assertThrows(IllegalArgumentException.class, () -> Json.parse("{\"a\":1,\"a\":2}"));
-        assertThrows(IllegalArgumentException.class, () -> Json.parse("{\"a\":1} x"));
-        assertThrows(IllegalArgumentException.class, () -> Json.parse("\"\\q\""));
-        assertThrows(IllegalArgumentException.class, () -> Json.parse("[".repeat(100) + "]".repeat(100)));
-        assertEquals("\"a\\\\b\\u0001\"", Json.quote("a\\b\u0001"));
+    void readingIsStrictAndWritingEscapes() {
+        String ok = AigcLabel.generated("Kinora", "c-1").toJson();
+        assertEquals("1", AigcLabel.parse(" " + ok + " ").label());
+        assertThrows(IllegalArgumentException.class, () -> AigcLabel.parse("{\"Label\":\"1\",\"Label\":\"2\"}"), "duplicate key");
+        assertThrows(IllegalArgumentException.class, () -> AigcLabel.parse(ok + " x"), "text after the value");
+        assertThrows(IllegalArgumentException.class, () -> AigcLabel.parse("{\"Label\":\"\\q\"}"), "bad escape");
+        assertThrows(IllegalArgumentException.class, () -> AigcLabel.parse("[".repeat(100) + "]".repeat(100)));
+        assertTrue(new AigcLabel("1", "a\\b\u0001", "p", "", "", "", "").toJson().contains("\"a\\\\b\\u0001\""));
     }
 }

@@ -1,7 +1,6 @@
 package io.kinora.provenance.internal.c2pa;
 
 import io.kinora.api.provenance.LayerStatus;
-import io.kinora.provenance.internal.Json;
 import io.kinora.provenance.internal.Layers;
 
 import java.util.LinkedHashMap;
@@ -23,7 +22,7 @@ public final class C2paReport {
         facts.putAll(v.facts());
         facts.put("actions", json(v.actions()));
         facts.put("ingredients", json(v.ingredients()));
-        if (!v.failures().isEmpty()) facts.put("failures", "[" + v.failures().stream().map(Json::quote).collect(Collectors.joining(",")) + "]");
+        if (!v.failures().isEmpty()) facts.put("failures", json(v.failures()));
         String what = v.actions().stream().map(a -> a.get("action") + (a.containsKey("digitalSourceType")
                 ? " (" + a.get("digitalSourceType").substring(a.get("digitalSourceType").lastIndexOf('/') + 1) + ")" : "")).collect(Collectors.joining(", "));
         String ingredients = v.ingredients().stream().map(i -> i.get("title") + " [" + i.get("relationship") + "]").collect(Collectors.joining(", "));
@@ -36,8 +35,14 @@ public final class C2paReport {
         return new LayerStatus(Layers.C2PA, true, detail, LayerStatus.State.VALID, facts);
     }
 
-    static String json(List<Map<String, String>> items) {
-        return items.stream().map(m -> m.entrySet().stream().map(e -> Json.quote(e.getKey()) + ":" + Json.quote(e.getValue()))
-                .collect(Collectors.joining(",", "{", "}"))).collect(Collectors.joining(",", "[", "]"));
+    /** Compact JSON of strings, lists and maps (the report's facts are JSON text). */
+    static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("strings only: cannot happen", e);
+        }
     }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 }
