@@ -11,6 +11,14 @@ public @interface JobQueueConfig {
     @AttributeDefinition(name = "Concurrent jobs", description = "Jobs that run at the same time. Rendering already uses every core; raise it only on larger machines.")
     int concurrency() default 1;
 
+    @AttributeDefinition(name = "Worker nice value", description = "Operating-system scheduling priority of Kinora's own job workers "
+            + "and the threads they start (encoders, model threads, speech), as a Linux nice value from 1 (slightly lower than "
+            + "the rest of the server) to 19 (lowest): rendering then yields the CPU to request serving, so the REST API and "
+            + "the console stay responsive while every core renders, and rendering still gets every cycle nobody else wants. "
+            + "0: leave the workers at the server's priority. Applies to the local workers (not to threads of a host's job "
+            + "system); where it is not supported (not Linux, no renice) nothing changes.")
+    int worker_nice() default 10;
+
     @AttributeDefinition(name = "Queue length", description = "Most jobs waiting; a submission beyond it is refused with 'busy, retry later'.")
     int max_queued() default 50;
 

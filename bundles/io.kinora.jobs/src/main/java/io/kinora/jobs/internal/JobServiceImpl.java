@@ -109,6 +109,12 @@ public final class JobServiceImpl implements JobService, JobRunner {
     private final SecureRandom random = new SecureRandom();
     private final Object lock = new Object();
     private final Map<String, JobRecord> jobs = new HashMap<>();
+    /**
+     * An immutable snapshot of every job in {@link #jobs}, replaced (with the lock held) whenever the job changes. The
+     * status and list paths read it without the lock, so a status request never waits for a worker that holds the lock
+     * while it stores a job on disk, nor for a submission writing its image.
+     */
+    private final Map<String, JobInfo> published = new ConcurrentHashMap<>();
     private final PriorityQueue<JobRecord> queue = new PriorityQueue<>(
             Comparator.comparingInt((JobRecord r) -> -r.priority).thenComparingLong(r -> r.sequence));
     /** The jobs that run in this JVM (local workers and host deliveries), by id. */
@@ -119,6 +125,7 @@ public final class JobServiceImpl implements JobService, JobRunner {
     /** The host's job system that new jobs go to (see {@link #mode()}); its {@code get()} is null while there is none. */
     private final Supplier<JobScheduler> hosts;
     private volatile boolean running = true;
+    private final java.util.concurrent.atomic.AtomicBoolean niceLogged = new java.util.concurrent.atomic.AtomicBoolean();
     private long sequence;
 
     /**
@@ -277,6 +284,7 @@ public final class JobServiceImpl implements JobService, JobRunner {
                 throw new JobRejectedException("the job could not be stored: " + e.getMessage(), true, 60);
             }
             jobs.put(r.id, r);
+            changed(r);
             if (target == null) {
                 queue.add(r);
                 lock.notifyAll();
@@ -289,6 +297,7 @@ public final class JobServiceImpl implements JobService, JobRunner {
             } catch (JobRejectedException | RuntimeException e) {
                 synchronized (lock) {
                     jobs.remove(r.id);
+                    published.remove(r.id);
                 }
                 deleteTree(folder.resolve(r.id));
                 LOG.warn("job {}: the host job scheduler '{}' did not take it: {}", r.id, r.scheduler, e.toString());
@@ -303,21 +312,68 @@ public final class JobServiceImpl implements JobService, JobRunner {
         return snapshot(r);
     }
 
+    /**
+     * A job's latest snapshot, without taking the queue's lock: local jobs (and host jobs this instance runs) are
+     * answered from memory. Only a host job that may run on another instance is read from its {@code job.json}, outside
+     * the lock.
+     */
     @Override
     public Optional<JobInfo> get(String id) {
-        synchronized (lock) {
-            JobRecord r = lookup(id);
-            return r == null ? Optional.empty() : Optional.of(r.info());
-        }
+        if (id == null) return Optional.empty();
+        JobInfo i = published.get(id);
+        if (i != null && !elsewhere(i)) return Optional.of(i);
+        return Optional.ofNullable(fromDisk(id));
     }
 
     @Override
     public List<JobInfo> list(String owner) {
+        List<JobInfo> out = new ArrayList<>();
+        for (JobInfo i : published.values()) {
+            if (elsewhere(i)) i = fromDisk(i.id());
+            if (i != null && (owner == null || owner.equals(i.owner()))) out.add(i);
+        }
+        out.sort(Comparator.comparing(JobInfo::submitted).reversed().thenComparing(JobInfo::id));
+        return out;
+    }
+
+    /** With the lock held, after every change of a job: publishes its new snapshot. */
+    private JobInfo changed(JobRecord r) {
+        JobInfo i = r.info();
+        published.put(r.id, i);
+        return i;
+    }
+
+    /** Whether a job's state may have been changed by another instance (a host job not finished and not run here). */
+    private boolean elsewhere(JobInfo i) {
+        return !JobInfo.SCHEDULER_LOCAL.equals(i.scheduler()) && !i.state().isFinal() && !cancellers.containsKey(i.id());
+    }
+
+    /**
+     * A host job's state as its instance stored it: {@code job.json} is read outside the lock, then applied to the
+     * record (or, for a job another instance took, added) with the lock held only for that. Null when there is no such job.
+     */
+    private JobInfo fromDisk(String id) {
+        if (!ID.matcher(id).matches()) return null;
+        JobRecord d = null;
+        Path file = folder.resolve(id).resolve("job.json");
+        if (Files.isRegularFile(file)) {
+            try {
+                d = read(file);
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("job {}: state not refreshed: {}", id, e.toString());
+            }
+        }
+        if (d == null) return published.get(id); // nothing stored (an unknown id) or unreadable: what is known
         synchronized (lock) {
-            jobs.values().forEach(this::refresh);
-            return jobs.values().stream().filter(r -> owner == null || owner.equals(r.owner))
-                    .sorted(Comparator.comparing((JobRecord r) -> r.submitted).reversed().thenComparing(r -> r.id))
-                    .map(JobRecord::info).collect(Collectors.toList());
+            JobRecord r = jobs.get(id);
+            if (r != null) {
+                if (r.scheduler != null && !r.state.isFinal() && !cancellers.containsKey(id)) apply(r, d);
+                return changed(r);
+            }
+            if (d.scheduler == null) return null; // another instance's own queue
+            d.sequence = sequence++;
+            jobs.put(d.id, d);
+            return changed(d);
         }
     }
 
@@ -371,6 +427,18 @@ public final class JobServiceImpl implements JobService, JobRunner {
     }
 
     private void work() {
+        int nice = config.worker_nice();
+        if (nice > 0) {
+            java.util.OptionalInt applied = WorkerPriority.lowerCurrentThread(nice);
+            if (niceLogged.compareAndSet(false, true)) {
+                if (applied.isPresent()) {
+                    LOG.info("job workers run at nice {} (worker.nice {}): rendering yields the CPU to request serving",
+                            applied.getAsInt(), nice);
+                } else {
+                    LOG.debug("job workers keep the server's scheduling priority: worker.nice {} is not supported here", nice);
+                }
+            }
+        }
         while (true) {
             JobRecord r;
             CancelFlag flag;
@@ -392,6 +460,7 @@ public final class JobServiceImpl implements JobService, JobRunner {
                 r.stageProgress = 0;
                 r.progress = 0;
                 r.error = null;
+                changed(r);
                 persistQuietly(r);
                 flag = new CancelFlag(Cancellation.NEVER, null);
                 cancellers.put(r.id, flag);
@@ -437,6 +506,7 @@ public final class JobServiceImpl implements JobService, JobRunner {
             r.progress = 0;
             r.etaSeconds = null;
             r.error = null;
+            changed(r);
             persistQuietly(r);
             flag = new CancelFlag(stop == null ? Cancellation.NEVER : stop, marker);
             cancellers.put(jobId, flag);
@@ -461,8 +531,7 @@ public final class JobServiceImpl implements JobService, JobRunner {
             GenerationResult result = generation.generate(
                     new GenerationRequest(scene, dir.resolve(r.imageName), results.resolve("clip.mp4"), r.id),
                     (stage, fraction, message) -> {
-                        progress(r, stage, fraction, startNanos);
-                        listener.progress(snapshot(r));
+                        listener.progress(progress(r, stage, fraction, startNanos));
                     }, cancel);
             List<String> names;
             try (Stream<Path> files = Files.list(results)) {
@@ -505,12 +574,13 @@ public final class JobServiceImpl implements JobService, JobRunner {
         r.error = error;
         r.finished = state.isFinal() ? clock.instant() : null;
         if (state == JobState.QUEUED) r.attempts = Math.max(0, r.attempts - 1);
+        changed(r);
         persistQuietly(r);
         AUDIT.info("job {} {}{}", r.id, state, error == null ? "" : ": " + error);
         publish(r);
     }
 
-    private void progress(JobRecord r, Stage stage, double fraction, long startNanos) {
+    private JobInfo progress(JobRecord r, Stage stage, double fraction, long startNanos) {
         double done = 0;
         for (Stage s : Stage.values()) if (s.ordinal() < stage.ordinal()) done += WEIGHT.get(s);
         done += WEIGHT.get(stage) * Math.max(0, Math.min(1, fraction));
@@ -521,6 +591,7 @@ public final class JobServiceImpl implements JobService, JobRunner {
             r.progress = done;
             // the first seconds say little about the rest (model warm-up, voices); estimate once a tenth is done
             r.etaSeconds = done >= 0.1 ? elapsed * (1 - done) / done : null;
+            return changed(r);
         }
     }
 
@@ -576,6 +647,7 @@ public final class JobServiceImpl implements JobService, JobRunner {
                 queue.add(r);
             }
         }
+        jobs.values().forEach(this::changed);
         if (held > 0) LOG.info("{} unfinished job(s) are held by a host scheduler, which delivers them again", held);
     }
 
@@ -602,6 +674,7 @@ public final class JobServiceImpl implements JobService, JobRunner {
         if (r.scheduler == null) return null; // another instance's own queue
         r.sequence = sequence++;
         jobs.put(r.id, r);
+        changed(r);
         return r;
     }
 
@@ -610,21 +683,26 @@ public final class JobServiceImpl implements JobService, JobRunner {
         if (r.scheduler == null || r.state.isFinal() || cancellers.containsKey(r.id)) return;
         Path file = folder.resolve(r.id).resolve("job.json");
         try {
-            JobRecord d = read(file);
-            if (d.state == r.state && d.attempts == r.attempts) return;
-            r.state = d.state;
-            r.attempts = d.attempts;
-            r.started = d.started;
-            r.finished = d.finished;
-            r.error = d.error;
-            r.results = d.results;
-            r.progress = d.progress;
-            r.stage = null;
-            r.stageProgress = 0;
-            r.etaSeconds = null;
+            apply(r, read(file));
         } catch (IOException | RuntimeException e) {
             LOG.debug("job {}: state not refreshed: {}", r.id, e.toString());
         }
+    }
+
+    /** With the lock held: takes the state another instance stored for a host job, if it differs. */
+    private void apply(JobRecord r, JobRecord d) {
+        if (d.state == r.state && d.attempts == r.attempts) return;
+        r.state = d.state;
+        r.attempts = d.attempts;
+        r.started = d.started;
+        r.finished = d.finished;
+        r.error = d.error;
+        r.results = d.results;
+        r.progress = d.progress;
+        r.stage = null;
+        r.stageProgress = 0;
+        r.etaSeconds = null;
+        changed(r);
     }
 
     /** Deletes finished jobs past the retention age, then the oldest finished ones while results exceed the budget. */
@@ -651,6 +729,7 @@ public final class JobServiceImpl implements JobService, JobRunner {
                 if (old || total > budget) {
                     synchronized (lock) {
                         jobs.remove(r.id);
+                        published.remove(r.id);
                     }
                     deleteTree(folder.resolve(r.id));
                     total -= sizes.get(r.id);

@@ -63,6 +63,8 @@ class JobServiceImplTest {
         final List<String> order = Collections.synchronizedList(new ArrayList<>());
         /** The thread each run of {@link #order} ran on. */
         final List<String> threads = Collections.synchronizedList(new ArrayList<>());
+        /** The nice value of the thread each run ran on, and of a thread that run started (-1: unknown). */
+        final List<int[]> nices = Collections.synchronizedList(new ArrayList<>());
         volatile boolean fail;
 
         void open() { permits.release(1000); }
@@ -72,6 +74,15 @@ class JobServiceImplTest {
                                          io.kinora.api.media.Cancellation cancellation) throws GenerationException {
             order.add(request.jobId());
             threads.add(Thread.currentThread().getName());
+            int[] child = {-1};
+            Thread probe = new Thread(() -> child[0] = WorkerPriority.currentNice().orElse(-1));
+            probe.start();
+            try {
+                probe.join();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            nices.add(new int[]{WorkerPriority.currentNice().orElse(-1), child[0]});
             listener.progress(Stage.VIDEO, 0.5, "half");
             try {
                 while (!permits.tryAcquire(20, TimeUnit.MILLISECONDS)) cancellation.check();
@@ -99,6 +110,11 @@ class JobServiceImplTest {
     }
 
     static JobQueueConfig config(int concurrency, int maxQueued, int perOwner, int retentionDays, long budgetMib, String scheduler) {
+        return config(concurrency, maxQueued, perOwner, retentionDays, budgetMib, scheduler, 0);
+    }
+
+    static JobQueueConfig config(int concurrency, int maxQueued, int perOwner, int retentionDays, long budgetMib, String scheduler,
+                                 int workerNice) {
         return new JobQueueConfig() {
             public Class<? extends Annotation> annotationType() { return JobQueueConfig.class; }
             public int concurrency() { return concurrency; }
@@ -110,6 +126,7 @@ class JobServiceImplTest {
             public int max_attempts() { return 3; }
             public String folder() { return ""; }
             public String scheduler() { return scheduler; }
+            public int worker_nice() { return workerNice; }
         };
     }
 
@@ -136,6 +153,82 @@ class JobServiceImplTest {
             Thread.sleep(10);
         }
         throw new AssertionError(id + " did not reach " + state + ": " + s.get(id));
+    }
+
+    @Test
+    void statusAndListNeverWaitForTheQueueLock() throws Exception {
+        JobServiceImpl s = start(config(1, 10, 10, 7, 1000));
+        JobInfo running = s.submit(job("running", "ann", 0));
+        JobInfo queued = s.submit(job("queued", "bob", 0));
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!"video".equals(s.get(running.id()).orElseThrow().stage()) && System.currentTimeMillis() < deadline) Thread.sleep(10);
+        assertEquals(0.5, s.get(running.id()).orElseThrow().stageProgress(), "the snapshot follows the job's progress");
+        // a worker storing a job on disk, or a submission writing its image, holds the queue's lock: status must not wait
+        java.lang.reflect.Field f = JobServiceImpl.class.getDeclaredField("lock");
+        f.setAccessible(true);
+        Object lock = f.get(s);
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread holder = new Thread(() -> {
+            synchronized (lock) {
+                held.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        holder.start();
+        try {
+            assertTrue(held.await(5, TimeUnit.SECONDS));
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(2), () -> {
+                assertEquals(JobState.RUNNING, s.get(running.id()).orElseThrow().state());
+                assertEquals(JobState.QUEUED, s.get(queued.id()).orElseThrow().state());
+                assertTrue(s.get("job-20990101-0000000000").isEmpty(), "an unknown id");
+                assertEquals(List.of(queued.id(), running.id()), s.list(null).stream().map(JobInfo::id).toList(), "newest first");
+                assertEquals(List.of(queued.id()), s.list("bob").stream().map(JobInfo::id).toList());
+            });
+        } finally {
+            release.countDown();
+            holder.join();
+        }
+        gate.open();
+        JobInfo done = await(s, running.id(), JobState.SUCCEEDED);
+        assertEquals(1.0, done.progress());
+        assertEquals(List.of("clip.mp4", "clip.report.json"), s.get(running.id()).orElseThrow().results());
+    }
+
+    @Test
+    void workersRunAtTheConfiguredNiceValueAndTheirThreadsInheritIt() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(WorkerPriority.currentNice().isPresent(), "needs Linux /proc/thread-self");
+        int base = WorkerPriority.currentNice().getAsInt();
+        org.junit.jupiter.api.Assumptions.assumeTrue(base < 7, "this JVM already runs at nice " + base);
+        boolean renice;
+        try {
+            renice = new ProcessBuilder("renice", "--version").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor() == 0;
+        } catch (java.io.IOException e) {
+            renice = false;
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(renice, "renice is not installed");
+        JobServiceImpl s = start(config(1, 10, 10, 7, 1000, "auto", 7));
+        gate.open();
+        await(s, s.submit(job("nice", "ann", 0)).id(), JobState.SUCCEEDED);
+        int[] n = gate.nices.get(0);
+        assertEquals(7, n[0], "the worker thread's nice value");
+        assertEquals(7, n[1], "a thread the worker started inherits it");
+        assertEquals(base, WorkerPriority.currentNice().getAsInt(), "other threads keep theirs");
+    }
+
+    @Test
+    void workerNiceZeroLeavesThePriorityAlone() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(WorkerPriority.currentNice().isPresent(), "needs Linux /proc/thread-self");
+        int base = WorkerPriority.currentNice().getAsInt();
+        JobServiceImpl s = start(config(1, 10, 10, 7, 1000, "auto", 0));
+        gate.open();
+        await(s, s.submit(job("not nice", "ann", 0)).id(), JobState.SUCCEEDED);
+        assertEquals(base, gate.nices.get(0)[0]);
     }
 
     @Test

@@ -28,14 +28,30 @@ final class Authenticator {
     private final Map<String, Token> tokens = new HashMap<>();
     private final String anonymousRole;
     private final List<String> problems = new java.util.ArrayList<>();
-    /** Verified Basic credentials (keyed by the header's SHA-256) for a few minutes: PBKDF2 is slow on purpose. */
-    private final Map<String, CachedPrincipal> verified = new java.util.concurrent.ConcurrentHashMap<>();
-    private static final long CACHE_NANOS = 300_000_000_000L;
+    /**
+     * Users whose Basic password was verified with PBKDF2 lately (PBKDF2 is slow on purpose: ~10 ms per request would
+     * dominate a status poll), by user name: an HMAC-SHA256 of the presented password under a key that lives only in
+     * this object, compared in constant time. A memory dump of the cache gives no fast way to test passwords (unlike a
+     * plain digest). At most one entry per configured user; a new configuration makes a new Authenticator, so
+     * changed passwords or removed users never hit an old entry.
+     */
+    private final Map<String, Verified> verified = new java.util.concurrent.ConcurrentHashMap<>();
+    private final long cacheNanos;
+    private final javax.crypto.spec.SecretKeySpec cacheKey;
 
-    private record CachedPrincipal(Principal principal, long until) {
+    private record Verified(byte[] mac, Principal principal, long until) {
     }
 
     Authenticator(String[] userEntries, String[] tokenEntries, String anonymousRole) {
+        this(userEntries, tokenEntries, anonymousRole, 300);
+    }
+
+    /** @param cacheSeconds how long a verified Basic password is remembered; 0: PBKDF2 on every request */
+    Authenticator(String[] userEntries, String[] tokenEntries, String anonymousRole, int cacheSeconds) {
+        this.cacheNanos = Math.max(0, cacheSeconds) * 1_000_000_000L;
+        byte[] k = new byte[32];
+        new java.security.SecureRandom().nextBytes(k);
+        this.cacheKey = new javax.crypto.spec.SecretKeySpec(k, "HmacSHA256");
         for (String e : userEntries == null ? new String[0] : userEntries) {
             String[] p = e.split(":", 3);
             String[] h = p.length == 3 ? p[2].split("\\$") : new String[0];
@@ -80,38 +96,50 @@ final class Authenticator {
             Token t = tokens.get(hex);
             return t == null ? Optional.empty() : Optional.of(new Principal(t.name(), t.role()));
         }
-        if (authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            String key = HexFormat.of().formatHex(sha256(authorization.getBytes(StandardCharsets.UTF_8)));
-            CachedPrincipal c = verified.get(key);
-            if (c != null && c.until() > System.nanoTime()) return Optional.of(c.principal());
-            Optional<Principal> p = basic(authorization);
-            if (p.isPresent()) {
-                if (verified.size() > 10_000) verified.clear();
-                verified.put(key, new CachedPrincipal(p.get(), System.nanoTime() + CACHE_NANOS));
-            }
-            return p;
-        }
+        if (authorization.regionMatches(true, 0, "Basic ", 0, 6)) return basic(authorization);
         return Optional.empty();
     }
 
     private Optional<Principal> basic(String authorization) {
-        {
-            String decoded;
-            try {
-                decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                return Optional.empty();
-            }
-            int colon = decoded.indexOf(':');
-            if (colon < 0) return Optional.empty();
-            String name = decoded.substring(0, colon);
-            User u = users.get(name);
-            if (u == null) {
-                hash("dummy-password-for-timing", new byte[16], 10_000); // same work whether or not the user exists
-                return Optional.empty();
-            }
-            byte[] candidate = hash(decoded.substring(colon + 1), u.salt(), u.iterations());
-            return MessageDigest.isEqual(candidate, u.hash()) ? Optional.of(new Principal(name, u.role())) : Optional.empty();
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        int colon = decoded.indexOf(':');
+        if (colon < 0) return Optional.empty();
+        String name = decoded.substring(0, colon);
+        String password = decoded.substring(colon + 1);
+        User u = users.get(name);
+        if (u == null) {
+            hash("dummy-password-for-timing", new byte[16], 10_000); // same work whether or not the user exists
+            return Optional.empty();
+        }
+        byte[] mac = cacheNanos > 0 ? mac(name, password) : null;
+        if (mac != null) {
+            Verified v = verified.get(name);
+            if (v != null && v.until() - System.nanoTime() > 0 && MessageDigest.isEqual(mac, v.mac())) return Optional.of(v.principal());
+        }
+        byte[] candidate = hash(password, u.salt(), u.iterations());
+        if (!MessageDigest.isEqual(candidate, u.hash())) return Optional.empty();
+        Principal p = new Principal(name, u.role());
+        if (mac != null) verified.put(name, new Verified(mac, p, System.nanoTime() + cacheNanos));
+        return Optional.of(p);
+    }
+
+    /** How many users have a remembered verification (for tests). */
+    int cachedUsers() { return verified.size(); }
+
+    private byte[] mac(String name, String password) {
+        try {
+            javax.crypto.Mac m = javax.crypto.Mac.getInstance("HmacSHA256");
+            m.init(cacheKey);
+            m.update(name.getBytes(StandardCharsets.UTF_8));
+            m.update((byte) 0);
+            return m.doFinal(password.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
         }
     }
 

@@ -122,7 +122,7 @@ public final class KinoraApiServlet extends HttpServlet {
 
     @Modified
     void modified(RestConfig config) {
-        Authenticator a = new Authenticator(config.users(), config.tokens(), config.anonymous_role());
+        Authenticator a = new Authenticator(config.users(), config.tokens(), config.anonymous_role(), config.auth_cache_seconds());
         a.problems().forEach(p -> LOG.error("REST API configuration ({}): {}", RestConfig.PID, p));
         HostUsers h = new HostUsers(config.host_authentication(), config.host_operators(), config.host_creators());
         h.problem().ifPresent(p -> LOG.warn("REST API configuration ({}): {}", RestConfig.PID, p));
@@ -140,8 +140,21 @@ public final class KinoraApiServlet extends HttpServlet {
 
     void removeModel(VideoModel m) { models.remove(m); }
 
+    /** When the current request entered {@link #service}, for the Server-Timing header (0: no header). */
+    private static final ThreadLocal<long[]> STARTED = ThreadLocal.withInitial(() -> new long[1]);
+
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        long[] started = STARTED.get();
+        started[0] = config.server_timing() ? System.nanoTime() : 0;
+        try {
+            serve(req, resp);
+        } finally {
+            started[0] = 0;
+        }
+    }
+
+    private void serve(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String path = req.getPathInfo() == null ? "" : req.getPathInfo();
         String method = req.getMethod();
         try {
@@ -598,11 +611,26 @@ public final class KinoraApiServlet extends HttpServlet {
         write(resp, errorBody(status, message));
     }
 
+    /**
+     * Writes a JSON body. It is serialised first, so the response carries its length (no chunking) and the
+     * Server-Timing header covers everything but the network write.
+     */
     private void write(HttpServletResponse resp, ObjectNode body) throws IOException {
+        byte[] bytes = json.writeValueAsBytes(body);
         resp.setContentType("application/json");
         resp.setCharacterEncoding("UTF-8");
         resp.setHeader("Cache-Control", "no-store");
-        json.writeValue(resp.getOutputStream(), body);
+        resp.setContentLength(bytes.length);
+        serverTiming(resp);
+        resp.getOutputStream().write(bytes);
+    }
+
+    /** {@code Server-Timing: app;dur=<ms>}: the time since the request entered this servlet. */
+    private static void serverTiming(HttpServletResponse resp) {
+        long started = STARTED.get()[0];
+        if (started == 0 || resp.isCommitted()) return;
+        long micros = (System.nanoTime() - started) / 1000;
+        resp.setHeader("Server-Timing", "app;dur=" + (micros / 1000) + "." + String.format(Locale.ROOT, "%03d", micros % 1000));
     }
 
     /** A client error with its HTTP status; the message is shown to the client as it is. */

@@ -30,6 +30,15 @@ public @interface RestConfig {
             + "except the host's anonymous user.")
     String[] host_creators() default {};
 
+    @AttributeDefinition(name = "Password verification cache (seconds)", description = "How long a verified HTTP Basic password is remembered "
+            + "(as a keyed hash in memory, per user, compared in constant time), so that polling clients do not pay the deliberately slow "
+            + "PBKDF2 check on every request. 0: check the password hash on every request. A configuration change forgets every entry.")
+    int auth_cache_seconds() default 300;
+
+    @AttributeDefinition(name = "Server-Timing header", description = "Add a Server-Timing header (app;dur=milliseconds) to API responses: "
+            + "the time the request spent in Kinora, from the servlet's entry to the response body, for latency monitoring.")
+    boolean server_timing() default true;
+
     @AttributeDefinition(name = "Max upload bytes", description = "Largest multipart request (image + scene) accepted.")
     long osgi_http_whiteboard_servlet_multipart_maxRequestSize() default 64L * 1024 * 1024;
 
