@@ -5,6 +5,7 @@ import java.util.Locale;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_photo;
+import org.bytedeco.opencv.global.opencv_xphoto;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -37,13 +38,19 @@ public final class InpainterImpl implements Inpainter {
     public @interface Config {
         @AttributeDefinition(name = "Method", options = {
                 @Option(value = "telea", label = "Telea (fast marching)"),
-                @Option(value = "navier-stokes", label = "Navier-Stokes")},
+                @Option(value = "navier-stokes", label = "Navier-Stokes"),
+                @Option(value = "fsr-fast", label = "Frequency selective reconstruction, fast"),
+                @Option(value = "fsr-best", label = "Frequency selective reconstruction, best (slow)"),
+                @Option(value = "shiftmap", label = "Shift-map (patch based)")},
                 description = "telea: fast marching, sharper near the edge; navier-stokes: continues isophotes,"
                         + " smoother.")
         String method() default "telea";
     }
 
-    private final boolean telea;
+    static final java.util.List<String> METHODS = java.util.List.of("telea", "navier-stokes", "fsr-fast", "fsr-best",
+            "shiftmap");
+
+    private final String method;
 
     @Activate
     public InpainterImpl(BundleContext context, Config config) {
@@ -52,11 +59,11 @@ public final class InpainterImpl implements Inpainter {
 
     InpainterImpl(String kinoraWork, String method) {
         String m = method == null ? "telea" : method.trim().toLowerCase(Locale.ROOT);
-        if (!m.equals("telea") && !m.equals("navier-stokes")) {
-            throw new IllegalArgumentException("invalid configuration " + PID + ": method must be telea or navier-stokes,"
-                    + " was '" + method + "'");
+        if (!METHODS.contains(m)) {
+            throw new IllegalArgumentException("invalid configuration " + PID + ": method must be one of " + METHODS
+                    + ", was '" + method + "'");
         }
-        this.telea = m.equals("telea");
+        this.method = m;
         OpenCvRuntime.configureCacheDir(kinoraWork);
         OpenCvRuntime.ensureLoaded();
         LOG.info("inpainter ready: {}", method());
@@ -82,7 +89,23 @@ public final class InpainterImpl implements Inpainter {
             try (BytePointer p = m.data()) {
                 p.put(mask, 0, mask.length);
             }
-            opencv_photo.inpaint(src, m, dst, radius, telea ? opencv_photo.INPAINT_TELEA : opencv_photo.INPAINT_NS);
+            switch (method) {
+                case "telea" -> opencv_photo.inpaint(src, m, dst, radius, opencv_photo.INPAINT_TELEA);
+                case "navier-stokes" -> opencv_photo.inpaint(src, m, dst, radius, opencv_photo.INPAINT_NS);
+                default -> {
+                    // xphoto: the mask marks the valid pixels (non-zero), the others are filled
+                    try (Mat valid = new Mat()) {
+                        opencv_core.compare(m, new Mat(1, 1, opencv_core.CV_8UC1, new org.bytedeco.opencv.opencv_core.Scalar(0)),
+                                valid, opencv_core.CMP_EQ);
+                        int algorithm = switch (method) {
+                            case "fsr-fast" -> opencv_xphoto.INPAINT_FSR_FAST;
+                            case "fsr-best" -> opencv_xphoto.INPAINT_FSR_BEST;
+                            default -> opencv_xphoto.INPAINT_SHIFTMAP;
+                        };
+                        opencv_xphoto.inpaint(src, valid, dst, algorithm);
+                    }
+                }
+            }
             try (BytePointer p = dst.data()) {
                 p.get(out, 0, out.length);
             }
@@ -94,6 +117,12 @@ public final class InpainterImpl implements Inpainter {
 
     @Override
     public String method() {
-        return telea ? "OpenCV inpaint, Telea fast marching" : "OpenCV inpaint, Navier-Stokes";
+        return switch (method) {
+            case "telea" -> "OpenCV inpaint, Telea fast marching";
+            case "navier-stokes" -> "OpenCV inpaint, Navier-Stokes";
+            case "fsr-fast" -> "OpenCV xphoto inpaint, frequency selective reconstruction (fast)";
+            case "fsr-best" -> "OpenCV xphoto inpaint, frequency selective reconstruction (best)";
+            default -> "OpenCV xphoto inpaint, shift-map";
+        };
     }
 }

@@ -7,6 +7,7 @@ import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.global.opencv_objdetect;
 import org.bytedeco.opencv.global.opencv_photo;
+import org.bytedeco.opencv.global.opencv_xphoto;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +52,7 @@ final class OpenCvRuntime {
             Loader.load(opencv_imgproc.class);
             Loader.load(opencv_objdetect.class);
             Loader.load(opencv_photo.class);
+            Loader.load(opencv_xphoto.class);
             loaded = true;
             LOG.info("OpenCV {} loaded in {} ms ({})", opencv_core.CV_VERSION(),
                     (System.nanoTime() - t0) / 1_000_000, System.getProperty(CACHEDIR_PROPERTY, "~/.javacpp/cache"));

@@ -28,6 +28,8 @@ import io.kinora.api.video.FrameSink;
 import io.kinora.api.video.ModelInfo;
 import io.kinora.api.video.RenderReport;
 import io.kinora.api.video.RenderRequest;
+import io.kinora.api.vision.FaceDetector;
+import io.kinora.api.vision.Inpainter;
 
 /**
  * Renders renditions with the parallax model. Per rendition (once): cover-fit geometry, working picture, depth
@@ -63,9 +65,20 @@ final class ParallaxRenderer {
         this.settings = settings;
     }
 
+    /** The optional vision services of io.kinora.vision (either may be {@code null}: not installed). */
+    record Vision(FaceDetector faces, Inpainter inpainter) {
+        static final Vision NONE = new Vision(null, null);
+    }
+
     RenderReport render(RenderRequest request, FrameSink sink) {
+        return render(request, sink, Vision.NONE);
+    }
+
+    RenderReport render(RenderRequest request, FrameSink sink, Vision vision) {
         validate(request, sink);
-        SceneSpec scene = request.scene();
+        // characters without a position are placed on the faces found in the picture (when a detector is installed)
+        CharacterPlacement.Result placement = CharacterPlacement.place(request.scene(), request.image(), vision.faces());
+        SceneSpec scene = placement.scene();
         Timeline timeline = request.timeline();
         RgbImage image = request.image();
         int outW = request.width();
@@ -97,7 +110,7 @@ final class ParallaxRenderer {
             DepthEstimator.Depth depth = DepthEstimator.estimate(working.picture, manager);
             Layers.Result layers = settings.parallaxStrength() > 0
                     ? Layers.separate(manager, working.picture, depth.map(), seeds(scene, working),
-                            new double[] {depth.subjectX(), depth.subjectY()})
+                            new double[] {depth.subjectX(), depth.subjectY()}, vision.inpainter())
                     : new Layers.Result(working.picture, depth.map(), manager.zeros(new Shape(1, 5, 0, 0)), 0, 0, 0, 0,
                             "single layer: parallax.strength is 0");
             if (layers.layered()) working = new Working(layers.plate(), working.width, working.height,
@@ -186,6 +199,7 @@ final class ParallaxRenderer {
                     "strength %.2f: displacement = (nearness - focal) x camera travel (lateral %.2f, axial %.2f)",
                     settings.parallaxStrength(), CameraPlan.LATERAL * settings.parallaxStrength(),
                     CameraPlan.AXIAL * settings.parallaxStrength()));
+            if (placement.summary() != null) choices.put("characters", placement.summary());
             choices.put("focus", focus.summary());
             choices.put("motion", motion.summary());
             choices.put("motion.regions", String.format(Locale.ROOT, "%s: water %.0f %%, sky %.0f %%, light %.1f %%",

@@ -8,9 +8,13 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +25,8 @@ import io.kinora.api.video.ModelInfo;
 import io.kinora.api.video.RenderReport;
 import io.kinora.api.video.RenderRequest;
 import io.kinora.api.video.VideoModel;
+import io.kinora.api.vision.FaceDetector;
+import io.kinora.api.vision.Inpainter;
 
 /**
  * The embedded default video model {@code parallax}: 2.5D motion synthesis from one still image (camera path,
@@ -64,8 +70,34 @@ public final class ParallaxVideoModel implements VideoModel {
                 description = "How strongly what the prompt says moves in the picture moves (water shimmer, drifting"
                         + " clouds, flickering light, rain, snow, dust, sparkle): 0 = off, 1 = default, 2 = double.")
         double motion_strength() default 1.0;
+
+        @AttributeDefinition(name = "Background plate fill", options = {
+                @Option(value = PLATE_INPAINT, label = "Inpaint (io.kinora.vision) when installed, else rows"),
+                @Option(value = PLATE_ROWS, label = "Rows: interpolate along each row")},
+                description = "How the background behind a separated subject is filled: 'inpaint' uses the inpainting"
+                        + " service of io.kinora.vision when it is installed (OpenCV; better on photographs), 'rows'"
+                        + " interpolates each row between the pixels either side (best on plain horizontal"
+                        + " backgrounds). The render report's 'layers' says which filled the plate.")
+        String plate_fill() default PLATE_INPAINT;
     }
 
+    static final String PLATE_INPAINT = "inpaint";
+    static final String PLATE_ROWS = "rows";
+
+    /**
+     * Optional, dynamic: io.kinora.vision may come and go while the model serves (a render takes the services present
+     * when it starts). Without a detector, characters without a position stay unplaced; without an inpainter, the
+     * background plate is filled along its rows. The render report says which was used.
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile FaceDetector faces;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Inpainter inpainter;
+
+    private final boolean inpaintPlate;
     private final WarpHelper warp;
     private final ParallaxRenderer renderer;
     private final ModelInfo info;
@@ -78,12 +110,28 @@ public final class ParallaxVideoModel implements VideoModel {
                               BundleContext context) throws IOException {
         this(engine, new ParallaxRenderer.Settings(bounded(config.parallax_strength()), bounded(config.focus_strength()),
                         bounded(config.motion_strength())),
-                context.getBundle().getVersion().toString(), ParallaxVideoModel.class.getClassLoader());
+                context.getBundle().getVersion().toString(), ParallaxVideoModel.class.getClassLoader(),
+                plateFill(config.plate_fill()));
+    }
+
+    private static boolean plateFill(String value) {
+        String v = value == null ? PLATE_INPAINT : value.trim().toLowerCase(Locale.ROOT);
+        if (!v.equals(PLATE_INPAINT) && !v.equals(PLATE_ROWS)) {
+            throw new IllegalArgumentException("invalid configuration " + PID + ": plate.fill must be '" + PLATE_INPAINT
+                    + "' or '" + PLATE_ROWS + "', was '" + value + "'");
+        }
+        return v.equals(PLATE_INPAINT);
     }
 
     /** Outside OSGi (tests): the version comes from the descriptor. */
     ParallaxVideoModel(Engine engine, ParallaxRenderer.Settings settings, String bundleVersion, ClassLoader loader)
             throws IOException {
+        this(engine, settings, bundleVersion, loader, true);
+    }
+
+    ParallaxVideoModel(Engine engine, ParallaxRenderer.Settings settings, String bundleVersion, ClassLoader loader,
+                       boolean inpaintPlate) throws IOException {
+        this.inpaintPlate = inpaintPlate;
         long t0 = System.nanoTime();
         ModelDescriptor descriptor = ModelDescriptor.load(loader);
         if (!ID.equals(descriptor.id())) {
@@ -122,7 +170,7 @@ public final class ParallaxVideoModel implements VideoModel {
             active++;
         }
         try {
-            return renderer.render(request, sink);
+            return renderer.render(request, sink, new ParallaxRenderer.Vision(faces, inpaintPlate ? inpainter : null));
         } finally {
             release();
         }
@@ -157,6 +205,12 @@ public final class ParallaxVideoModel implements VideoModel {
     private void closeWarp() {
         warp.close();
         LOG.info("parallax {} closed", info.version());
+    }
+
+    /** Tests: the vision services a DS container would inject. */
+    void vision(FaceDetector detector, Inpainter fill) {
+        this.faces = detector;
+        this.inpainter = fill;
     }
 
     @Override
