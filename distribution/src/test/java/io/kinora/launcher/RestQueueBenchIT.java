@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -32,9 +33,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * latency of the status endpoint while jobs run are measured. Writes {@code bench-results/rest-queue.json} and
  * prints a table.
  *
- * <p>The status latency is measured twice: by this client (round trip; the client shares the machine's cores with the
- * server, so its own scheduling delays are included) and by the server (its {@code Server-Timing: app;dur=} header: from
- * the servlet's entry to the serialised body). {@code -Dkinora.bench.worker.nice=N} sets the job workers' nice value
+ * <p>The status latency is measured three ways: by the JDK's {@link java.net.http.HttpClient} (round trip, as before; it
+ * hands every request between several threads of this JVM, and this JVM shares the machine's cores with the server, so
+ * its own scheduling delays are included), by a plain blocking HTTP/1.1 client on one kept-alive socket (round trip
+ * without those hand-offs), and by the server itself (its {@code Server-Timing: app;dur=} header: from the servlet's
+ * entry to the serialised body). The poller alternates between the two clients. To tell the time a request spends
+ * waiting for a CPU from the time it is worked on, the server's threads' scheduler statistics ({@code /proc/PID/task/TID/schedstat}:
+ * time run, time runnable but waiting for a CPU, times scheduled) are read before and after the load (Linux only). {@code -Dkinora.bench.worker.nice=N} sets the job workers' nice value
  * (io.kinora.jobs.queue worker.nice; default: the configuration's default) to compare.
  *
  * <p>Overhead of a job = (started - max(submitted, the moment a worker became free)) + (finished - started - the
@@ -86,30 +91,63 @@ class RestQueueBenchIT {
         // the status endpoint, polled while the jobs run
         List<Double> statusMillis = Collections.synchronizedList(new ArrayList<>());
         List<Double> statusServerMillis = Collections.synchronizedList(new ArrayList<>());
+        List<Double> statusSocketMillis = Collections.synchronizedList(new ArrayList<>());
+        PlainClient plain = new PlainClient(api.port, RestIT.OLGA);
         AtomicBoolean running = new AtomicBoolean(true);
+        long serverPid = api.server.pid();
+        Map<String, long[]> schedBefore = schedstat(serverPid);
+        long[] pollerSched = new long[6];
         Thread poller = new Thread(() -> {
+            long[] before = threadSched();
             int k = 0;
             while (running.get()) {
-                String id = ids.get(k++ % ids.size());
+                String id = ids.get(k % ids.size());
                 long s = System.nanoTime();
                 try {
-                    HttpResponse<byte[]> r = api.send("GET", "/jobs/" + id, RestIT.OLGA, null);
-                    if (r.statusCode() == 200) {
-                        statusMillis.add((System.nanoTime() - s) / 1e6);
-                        statusServerMillis.add(serverMillis(r));
+                    if (k++ % 2 == 0) {
+                        HttpResponse<byte[]> r = api.send("GET", "/jobs/" + id, RestIT.OLGA, null);
+                        if (r.statusCode() == 200) {
+                            statusMillis.add((System.nanoTime() - s) / 1e6);
+                            statusServerMillis.add(serverMillis(r));
+                        }
+                    } else {
+                        double server = plain.status(id);
+                        statusSocketMillis.add((System.nanoTime() - s) / 1e6);
+                        statusServerMillis.add(server);
                     }
                     Thread.sleep(20);
                 } catch (Exception e) {
                     return;
                 }
             }
+            long[] after = threadSched();
+            for (int i = 0; i < 3; i++) pollerSched[i] = after[i] - before[i];
         }, "status-poller");
         poller.start();
 
         List<JsonNode> done = new ArrayList<>();
         for (String id : ids) done.add(awaitFinal(id, Duration.ofMinutes(15)));
+        Map<String, long[]> schedAfter = schedstat(serverPid);
         running.set(false);
         poller.join();
+        ObjectNode sched = json.createObjectNode();
+        for (String cls : List.of("jetty", "niced", "other")) {
+            long[] d = new long[4];
+            schedAfter.forEach((tid, a) -> {
+                long[] b = schedBefore.get(tid);
+                if (b == null || a[3] != b[3] || !classOf(a).equals(cls)) return;
+                for (int i = 0; i < 3; i++) d[i] += a[i] - b[i];
+                d[3]++;
+            });
+            if (d[3] == 0) continue;
+            sched.putObject(cls).put("threads", d[3]).put("cpuSeconds", round(d[0] / 1e9)).put("runQueueWaitSeconds", round(d[1] / 1e9))
+                    .put("timeslices", d[2]).put("runQueueWaitMillisPerTimeslice", round(d[2] == 0 ? 0 : d[1] / 1e6 / d[2]));
+        }
+        sched.putObject("poller").put("cpuSeconds", round(pollerSched[0] / 1e9)).put("runQueueWaitSeconds", round(pollerSched[1] / 1e9))
+                .put("timeslices", pollerSched[2]).put("runQueueWaitMillisPerTimeslice", round(pollerSched[2] == 0 ? 0 : pollerSched[1] / 1e6 / pollerSched[2]));
+        java.util.TreeSet<String> niced = new java.util.TreeSet<>();
+        schedAfter.values().stream().filter(a -> a[4] > 0).forEach(a -> niced.add(NAMES.get(a[5]) + " (nice " + a[4] + ")"));
+        sched.put("nicedThreads", String.join(", ", niced));
         double allSeconds = (System.nanoTime() - t0) / 1e9;
         for (JsonNode j : done) assertEquals("SUCCEEDED", j.path("state").asText(), j.toString());
         assertEquals(JOBS, json.readTree(api.send("GET", "/jobs", RestIT.OLGA, null).body()).path("jobs").size(), "none lost");
@@ -123,6 +161,13 @@ class RestQueueBenchIT {
             idleMillis.add((System.nanoTime() - s) / 1e6);
             idleServerMillis.add(serverMillis(r));
         }
+        List<Double> idleSocketMillis = new ArrayList<>();
+        for (int k = 0; k < 300; k++) {
+            long s = System.nanoTime();
+            idleServerMillis.add(plain.status(ids.get(k % ids.size())));
+            idleSocketMillis.add((System.nanoTime() - s) / 1e6);
+        }
+        plain.close();
 
         // overhead per job
         List<double[]> runs = new ArrayList<>(); // submitted, started, finished, generation seconds (epoch seconds)
@@ -158,31 +203,41 @@ class RestQueueBenchIT {
         out.put("statusRequests", statusMillis.size()).put("statusMillisP50", round(pct(statusMillis, 50)))
                 .put("statusMillisP95", round(pct(statusMillis, 95)))
                 .put("statusMillisP99", round(pct(statusMillis, 99))).put("statusMillisMax", round(pct(statusMillis, 100)));
+        out.put("statusSocketMillisP50", round(pct(statusSocketMillis, 50))).put("statusSocketMillisP95", round(pct(statusSocketMillis, 95)))
+                .put("statusSocketMillisP99", round(pct(statusSocketMillis, 99))).put("statusSocketMillisMax", round(pct(statusSocketMillis, 100)));
         out.put("statusServerMillisP50", round(pct(statusServerMillis, 50))).put("statusServerMillisP95", round(pct(statusServerMillis, 95)))
                 .put("statusServerMillisP99", round(pct(statusServerMillis, 99))).put("statusServerMillisMax", round(pct(statusServerMillis, 100)));
         out.put("statusIdleMillisP50", round(pct(idleMillis, 50))).put("statusIdleMillisP95", round(pct(idleMillis, 95)))
                 .put("statusIdleMillisP99", round(pct(idleMillis, 99)));
+        out.put("statusIdleSocketMillisP50", round(pct(idleSocketMillis, 50))).put("statusIdleSocketMillisP95", round(pct(idleSocketMillis, 95)))
+                .put("statusIdleSocketMillisP99", round(pct(idleSocketMillis, 99)));
         out.put("statusIdleServerMillisP50", round(pct(idleServerMillis, 50))).put("statusIdleServerMillisP95", round(pct(idleServerMillis, 95)))
                 .put("statusIdleServerMillisP99", round(pct(idleServerMillis, 99)));
         out.put("workerNice", WORKER_NICE == null ? "default" : WORKER_NICE);
+        out.set("schedulingWhileJobsRun", sched);
         out.put("loadAverage", Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
         Path results = Files.createDirectories(Path.of(System.getProperty("kinora.repo", "..")).resolve("bench-results"));
         Files.writeString(results.resolve("rest-queue.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(out));
         System.out.printf(Locale.ROOT, "%n| figure | value | floor |%n|---|---|---|%n"
                         + "| jobs submitted at once / succeeded / lost | %d / %d / 0 | all, none lost |%n"
                         + "| median queueing overhead per job | %.1f ms (p90 %.1f, max %.1f) | < 50 ms |%n"
-                        + "| status endpoint while jobs run (client round trip) | p50 %.2f ms, p95 %.2f ms, p99 %.2f ms over %d requests | p99 < 10 ms |%n"
+                        + "| status endpoint while jobs run (HttpClient round trip) | p50 %.2f ms, p95 %.2f ms, p99 %.2f ms over %d requests | p99 < 10 ms |%n"
+                        + "| status endpoint while jobs run (blocking socket round trip) | p50 %.2f ms, p95 %.2f ms, p99 %.2f ms over %d requests | p99 < 10 ms |%n"
                         + "| status endpoint while jobs run (server, Server-Timing) | p50 %.2f ms, p95 %.2f ms, p99 %.2f ms | |%n"
-                        + "| status endpoint once the jobs are done (client) | p50 %.2f ms, p95 %.2f ms, p99 %.2f ms | |%n"
+                        + "| status endpoint once the jobs are done (HttpClient) | p50 %.2f ms, p95 %.2f ms, p99 %.2f ms | |%n"
+                        + "| status endpoint once the jobs are done (blocking socket) | p50 %.2f ms, p95 %.2f ms, p99 %.2f ms | |%n"
                         + "| status endpoint once the jobs are done (server) | p50 %.2f ms, p95 %.2f ms, p99 %.2f ms | |%n"
                         + "| 50 jobs end to end | %.1f s (generation median %.2f s per job) | |%n",
                 JOBS, done.size(), pct(overheadMillis, 50), pct(overheadMillis, 90), pct(overheadMillis, 100),
                 pct(statusMillis, 50), pct(statusMillis, 95), pct(statusMillis, 99), statusMillis.size(),
+                pct(statusSocketMillis, 50), pct(statusSocketMillis, 95), pct(statusSocketMillis, 99), statusSocketMillis.size(),
                 pct(statusServerMillis, 50), pct(statusServerMillis, 95), pct(statusServerMillis, 99),
                 pct(idleMillis, 50), pct(idleMillis, 95), pct(idleMillis, 99),
+                pct(idleSocketMillis, 50), pct(idleSocketMillis, 95), pct(idleSocketMillis, 99),
                 pct(idleServerMillis, 50), pct(idleServerMillis, 95), pct(idleServerMillis, 99),
                 allSeconds, pct(generation, 50));
-        assertTrue(statusMillis.size() > 50, "the status endpoint was polled while jobs ran");
+        System.out.println("scheduler statistics while the jobs ran: " + sched);
+        assertTrue(statusMillis.size() > 50 && statusSocketMillis.size() > 50, "the status endpoint was polled while jobs ran");
     }
 
     JsonNode awaitFinal(String id, Duration timeout) throws Exception {
@@ -193,6 +248,131 @@ class RestQueueBenchIT {
             Thread.sleep(250);
         }
         throw new AssertionError("job " + id + " did not finish");
+    }
+
+    /**
+     * GET /jobs/{id} over one kept-alive socket, blocking, in the caller's thread: a round trip with no thread hand-offs
+     * in this JVM. Returns the server's own time (Server-Timing); reconnects when the server closed the connection.
+     */
+    static final class PlainClient implements AutoCloseable {
+        final int port;
+        final String authorization;
+        java.net.Socket socket;
+        java.io.InputStream in;
+        java.io.OutputStream out;
+
+        PlainClient(int port, String olgaPassword) {
+            this.port = port;
+            this.authorization = "Basic " + java.util.Base64.getEncoder().encodeToString(("olga:" + olgaPassword)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        double status(String id) throws java.io.IOException {
+            try {
+                return once(id);
+            } catch (java.io.IOException e) {
+                close(); // a kept-alive connection the server closed: once more on a new one
+                return once(id);
+            }
+        }
+
+        private double once(String id) throws java.io.IOException {
+            if (socket == null) {
+                socket = new java.net.Socket("127.0.0.1", port);
+                socket.setTcpNoDelay(true);
+                socket.setSoTimeout(60_000);
+                in = new java.io.BufferedInputStream(socket.getInputStream());
+                out = socket.getOutputStream();
+            }
+            out.write(("GET /kinora/api/v1/jobs/" + id + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nAuthorization: "
+                    + authorization + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+            String status = line();
+            if (status == null) throw new java.io.EOFException("connection closed");
+            long length = -1;
+            String timing = null;
+            boolean close = false;
+            for (String h = line(); h != null && !h.isEmpty(); h = line()) {
+                String lower = h.toLowerCase(Locale.ROOT);
+                if (lower.startsWith("content-length:")) length = Long.parseLong(h.substring(15).trim());
+                if (lower.startsWith("server-timing:")) timing = h.substring(14).trim();
+                if (lower.startsWith("connection:") && lower.contains("close")) close = true;
+            }
+            if (!status.startsWith("HTTP/1.1 200")) throw new AssertionError("status: " + status);
+            if (length < 0) throw new AssertionError("no Content-Length");
+            in.readNBytes((int) length);
+            if (close) close();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("app;dur=([0-9.]+)").matcher(timing == null ? "" : timing);
+            if (!m.find()) throw new AssertionError("no Server-Timing app;dur: " + timing);
+            return Double.parseDouble(m.group(1));
+        }
+
+        private String line() throws java.io.IOException {
+            StringBuilder b = new StringBuilder();
+            for (int c = in.read(); c >= 0; c = in.read()) {
+                if (c == '\n') return b.toString().endsWith("\r") ? b.substring(0, b.length() - 1) : b.toString();
+                b.append((char) c);
+            }
+            return b.length() == 0 ? null : b.toString();
+        }
+
+        @Override
+        public void close() {
+            try {
+                if (socket != null) socket.close();
+            } catch (java.io.IOException ignored) {
+                // closing
+            }
+            socket = null;
+        }
+    }
+
+    static final Map<Long, String> NAMES = new java.util.concurrent.ConcurrentHashMap<>();
+    static final Map<String, Long> NAME_IDS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    static String classOf(long[] a) {
+        String name = NAMES.get(a[5]);
+        return name.startsWith("qtp") ? "jetty" : a[4] > 0 ? "niced" : "other";
+    }
+
+    /**
+     * The server's threads by id: {cpu ns, run-queue wait ns, timeslices, start time (to tell a reused id), nice, name id}.
+     * Empty where /proc has no scheduler statistics.
+     */
+    static Map<String, long[]> schedstat(long pid) {
+        Map<String, long[]> m = new java.util.HashMap<>();
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String[] ss = Files.readString(t.resolve("schedstat")).trim().split(" ");
+                    String stat = Files.readString(t.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+                    long nameId = NAME_IDS.computeIfAbsent(name, n -> {
+                        long id = NAME_IDS.size();
+                        NAMES.put(id, n);
+                        return id;
+                    });
+                    m.put(t.getFileName().toString(), new long[]{Long.parseLong(ss[0]), Long.parseLong(ss[1]), Long.parseLong(ss[2]),
+                            Long.parseLong(f[19]), Long.parseLong(f[16]), nameId});
+                } catch (java.io.IOException | RuntimeException ended) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return m;
+        }
+        return m;
+    }
+
+    /** The calling thread's {cpu ns, run-queue wait ns, timeslices}, or zeros. */
+    static long[] threadSched() {
+        try {
+            String[] ss = Files.readString(Path.of("/proc/thread-self/schedstat")).trim().split(" ");
+            return new long[]{Long.parseLong(ss[0]), Long.parseLong(ss[1]), Long.parseLong(ss[2])};
+        } catch (java.io.IOException | RuntimeException e) {
+            return new long[3];
+        }
     }
 
     /** The server's own time for a response, from its {@code Server-Timing: app;dur=<ms>} header. */

@@ -253,42 +253,50 @@ public final class JobServiceImpl implements JobService, JobRunner {
                     + " says scheduler=host; is io.kinora.jobs.sling installed and Apache Sling's job manager running?); retry later",
                     true, RETRY_AFTER_SECONDS);
         }
-        JobRecord r;
         synchronized (lock) {
-            if (!running) throw new JobRejectedException("busy: the job service is stopping; retry later", true, 30);
-            long waiting = jobs.values().stream().filter(j -> j.state == JobState.QUEUED).count();
-            if (waiting >= config.max_queued()) {
-                throw new JobRejectedException("busy: " + waiting + " jobs are waiting (the limit is " + config.max_queued()
-                        + "); retry later", true, RETRY_AFTER_SECONDS);
-            }
-            long active = jobs.values().stream().filter(j -> j.owner.equals(owner) && !j.state.isFinal()).count();
-            if (active >= config.max_active_per_owner()) {
-                throw new JobRejectedException("busy: " + owner + " already has " + active + " active jobs (the limit is "
-                        + config.max_active_per_owner() + "); retry later", true, RETRY_AFTER_SECONDS);
-            }
-            r = new JobRecord();
-            r.id = newId();
-            r.owner = owner;
-            r.priority = s.priority();
-            r.sequence = sequence++;
-            r.submitted = clock.instant();
-            r.imageName = "image." + ext;
-            r.scheduler = target == null ? null : target.name();
+            admit(owner); // before the image is written: a busy queue refuses at once
+        }
+        JobRecord r = new JobRecord();
+        r.id = newId();
+        r.owner = owner;
+        r.priority = s.priority();
+        r.submitted = clock.instant();
+        r.imageName = "image." + ext;
+        r.scheduler = target == null ? null : target.name();
+        Path dir = folder.resolve(r.id);
+        try {
+            // outside the lock (an image may be large; workers and other submissions go on meanwhile). A folder without
+            // job.json is an interrupted submission, which a restart ignores.
+            Files.createDirectories(dir);
+            writeAtomically(dir.resolve("scene.json"), reader.write(s.scene()));
+            writeAtomically(dir.resolve(r.imageName), s.image());
+        } catch (IOException e) {
+            deleteTree(dir);
+            throw new JobRejectedException("the job could not be stored: " + e.getMessage(), true, 60);
+        }
+        JobRejectedException refused = null;
+        synchronized (lock) {
             try {
-                Path dir = Files.createDirectories(folder.resolve(r.id));
-                writeAtomically(dir.resolve("scene.json"), reader.write(s.scene()));
-                writeAtomically(dir.resolve(r.imageName), s.image());
+                admit(owner); // again: other submissions may have filled the queue meanwhile
+                r.sequence = sequence++;
                 persist(r);
+            } catch (JobRejectedException e) {
+                refused = e;
             } catch (IOException e) {
-                deleteTree(folder.resolve(r.id));
-                throw new JobRejectedException("the job could not be stored: " + e.getMessage(), true, 60);
+                refused = new JobRejectedException("the job could not be stored: " + e.getMessage(), true, 60);
             }
-            jobs.put(r.id, r);
-            changed(r);
-            if (target == null) {
-                queue.add(r);
-                lock.notifyAll();
+            if (refused == null) {
+                jobs.put(r.id, r);
+                changed(r);
+                if (target == null) {
+                    queue.add(r);
+                    lock.notifyAll();
+                }
             }
+        }
+        if (refused != null) {
+            deleteTree(dir);
+            throw refused;
         }
         if (target != null) {
             // outside the lock: the host may deliver the job to this instance's runner before schedule() returns
@@ -310,6 +318,21 @@ public final class JobServiceImpl implements JobService, JobRunner {
                 r.scheduler == null ? JobInfo.SCHEDULER_LOCAL : r.scheduler);
         publish(r);
         return snapshot(r);
+    }
+
+    /** With the lock held: refuses a new job of this owner when the service stops or the queue or the owner is full. */
+    private void admit(String owner) throws JobRejectedException {
+        if (!running) throw new JobRejectedException("busy: the job service is stopping; retry later", true, 30);
+        long waiting = jobs.values().stream().filter(j -> j.state == JobState.QUEUED).count();
+        if (waiting >= config.max_queued()) {
+            throw new JobRejectedException("busy: " + waiting + " jobs are waiting (the limit is " + config.max_queued()
+                    + "); retry later", true, RETRY_AFTER_SECONDS);
+        }
+        long active = jobs.values().stream().filter(j -> j.owner.equals(owner) && !j.state.isFinal()).count();
+        if (active >= config.max_active_per_owner()) {
+            throw new JobRejectedException("busy: " + owner + " already has " + active + " active jobs (the limit is "
+                    + config.max_active_per_owner() + "); retry later", true, RETRY_AFTER_SECONDS);
+        }
     }
 
     /**

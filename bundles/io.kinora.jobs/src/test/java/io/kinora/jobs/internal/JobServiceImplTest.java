@@ -200,6 +200,36 @@ class JobServiceImplTest {
     }
 
     @Test
+    void concurrentSubmissionsRespectTheQueueBoundAndRefusedOnesLeaveNothingOnDisk() throws Exception {
+        JobServiceImpl s = start(config(1, 5, 100, 7, 1000));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        List<java.util.concurrent.Future<Object>> results = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            int n = i;
+            results.add(pool.submit(() -> {
+                try {
+                    return s.submit(job("job " + n, "ann", 0));
+                } catch (JobRejectedException e) {
+                    return e;
+                }
+            }));
+        }
+        int accepted = 0;
+        for (java.util.concurrent.Future<Object> f : results) {
+            Object o = f.get(30, TimeUnit.SECONDS);
+            if (o instanceof JobInfo) accepted++;
+            else assertTrue(((JobRejectedException) o).isBusy(), String.valueOf(o));
+        }
+        pool.shutdown();
+        // five waiting, plus at most the one the worker took (its generation waits at the gate)
+        assertTrue(accepted >= 5 && accepted <= 6, "accepted " + accepted);
+        assertEquals(accepted, s.list(null).size());
+        try (java.util.stream.Stream<Path> dirs = Files.list(dir)) {
+            assertEquals(accepted, dirs.filter(Files::isDirectory).count(), "a refused submission leaves no folder");
+        }
+    }
+
+    @Test
     void workersRunAtTheConfiguredNiceValueAndTheirThreadsInheritIt() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(WorkerPriority.currentNice().isPresent(), "needs Linux /proc/thread-self");
         int base = WorkerPriority.currentNice().getAsInt();
