@@ -26,7 +26,10 @@ import io.kinora.api.vision.FaceDetector;
 final class CharacterPlacement {
 
     /** The scene to render (positions filled in where faces were assigned) and what was done, for the report. */
-    record Result(SceneSpec scene, String summary) {
+    record Result(SceneSpec scene, String summary, java.util.Map<String, Double> faceHeights) {
+        Result(SceneSpec scene, String summary) {
+            this(scene, summary, java.util.Map.of());
+        }
     }
 
     private CharacterPlacement() {
@@ -70,6 +73,7 @@ final class CharacterPlacement {
         chosen = new ArrayList<>(chosen.subList(0, Math.min(unplaced.size(), chosen.size())));
         chosen.sort(Comparator.comparingInt(Face::x).thenComparingInt(Face::y));
         List<CharacterSpec> out = new ArrayList<>(cast);
+        java.util.Map<String, Double> heights = new java.util.LinkedHashMap<>();
         StringBuilder s = new StringBuilder("positions from face detection (").append(detector.method()).append("): ");
         for (int k = 0; k < chosen.size(); k++) {
             int i = unplaced.get(k);
@@ -77,6 +81,7 @@ final class CharacterPlacement {
             Face f = chosen.get(k);
             Position p = new Position(clamp(f.centerX(w)), clamp(f.centerY(h)));
             out.set(i, new CharacterSpec(c.id(), c.name(), c.voice(), p));
+            heights.put(c.id(), f.height() / (double) h);
             if (k > 0) s.append("; ");
             s.append(String.format(Locale.ROOT, "%s at (%.3f, %.3f), face %dx%d px, confidence %.2f", c.id(), p.x(), p.y(),
                     f.width(), f.height(), f.confidence()));
@@ -91,7 +96,7 @@ final class CharacterPlacement {
         SceneSpec placed = new SceneSpec(scene.image(), scene.prompt(), scene.duration(), scene.fps(), scene.resolution(),
                 scene.aspects(), scene.camera(), out, scene.lines(), scene.ambience(), scene.labels(), scene.language(),
                 scene.tenant(), scene.seed());
-        return new Result(placed, s.toString());
+        return new Result(placed, s.toString(), java.util.Map.copyOf(heights));
     }
 
     /** The position lies within the face's box grown by half its size on every side. */

@@ -75,7 +75,8 @@ final class Layers {
     /**
      * @param picture working picture (1, 3, H, W), values +0.5, owned by {@code manager}
      * @param maps    (1, 4, hd, wd) nearness and motion masks from {@link DepthEstimator}
-     * @param seeds   character positions as fractions of the picture (x, y), may be empty
+     * @param seeds   character positions as fractions of the picture (x, y), may be empty; a position placed on a
+     *                detected face carries the face's height (fraction of the picture height) as a third value
      * @param subject the saliency centroid (fractions), used when no character positions are given
      */
     static Result separate(NDManager manager, NDArray picture, NDArray maps, List<double[]> seeds, double[] subject) {
@@ -294,14 +295,25 @@ final class Layers {
                 if (l > 0) anchored[l] = true;
             }
             boolean[] closed = new boolean[n];
+            int heads = 0;
             for (int l = 1; l <= parts; l++) {
                 if (!anchored[l]) continue;
                 boolean[] part = new boolean[n];
                 for (int p = 0; p < n; p++) part[p] = lab[p] == l;
                 part = fillHoles(erode(dilate(part, w, h, close), w, h, close), w, h);
+                if (headOnly(part, w, h, seeds)) {
+                    heads++;
+                    continue;
+                }
                 for (int p = 0; p < n; p++) closed[p] |= part[p];
             }
             fg = closed;
+            if (heads > 0 && bbox(fg, w, h) == null) {
+                return refused(heads == 1 ? "only a head stood out from its body (the body looks like the background):"
+                        + " moved alone it would float, so the person stays in the picture"
+                        : "only heads stood out from their bodies (the bodies look like the background): moved alone"
+                        + " they would float, so the people stay in the picture");
+            }
         }
         int[] box = bbox(fg, w, h);
         if (box == null) return refused("the subject region vanished while refining its colours");
@@ -326,6 +338,24 @@ final class Layers {
                     + " (Bhattacharyya %.2f > %.2f) for a clean cut-out", overlap, MAX_OVERLAP));
         }
         return new Analysis(fg, null, share, overlap, box);
+    }
+
+    /**
+     * A part anchored by a detected face (a seed {x, y, face height}) that ends within 1.2 face heights below the
+     * face's centre is a head whose body stayed in the background (the colour model took the body, which touches the
+     * frame, for background): moved as a layer it would float over a cut neck.
+     */
+    static boolean headOnly(boolean[] part, int w, int h, List<double[]> seeds) {
+        int[] b = bbox(part, w, h);
+        if (b == null) return false;
+        for (double[] c : seeds) {
+            if (c.length < 3) continue;
+            int cx = (int) Math.min(w - 1, Math.max(0, c[0] * w));
+            int cy = (int) Math.min(h - 1, Math.max(0, c[1] * h));
+            boolean holds = cx >= b[0] && cx <= b[2] && cy >= b[1] && cy <= b[3];
+            if (holds && b[3] + 1 <= (c[1] + 1.2 * c[2]) * h) return true;
+        }
+        return false;
     }
 
     private static Analysis refused(String reason) {

@@ -109,7 +109,7 @@ final class ParallaxRenderer {
                     .resampled(working.width, working.height);
             DepthEstimator.Depth depth = DepthEstimator.estimate(working.picture, manager);
             Layers.Result layers = settings.parallaxStrength() > 0
-                    ? Layers.separate(manager, working.picture, depth.map(), seeds(scene, working),
+                    ? Layers.separate(manager, working.picture, depth.map(), seeds(scene, placement.faceHeights()),
                             new double[] {depth.subjectX(), depth.subjectY()}, vision.inpainter())
                     : new Layers.Result(working.picture, depth.map(), manager.zeros(new Shape(1, 5, 0, 0)), 0, 0, 0, 0,
                             "single layer: parallax.strength is 0");
@@ -251,12 +251,18 @@ final class ParallaxRenderer {
         }
     }
 
-    /** Character positions (fractions of the source picture) as fractions of the working picture. */
-    private static List<double[]> seeds(SceneSpec scene, Working working) {
+    /**
+     * Character positions (fractions of the source picture, which the working picture covers), with the face height
+     * as a third value where the position comes from a detected face.
+     */
+    private static List<double[]> seeds(SceneSpec scene, Map<String, Double> faceHeights) {
         List<double[]> out = new ArrayList<>();
         if (scene.characters() == null) return out;
         for (var c : scene.characters()) {
-            if (c.position() != null) out.add(new double[] {c.position().x(), c.position().y()});
+            if (c.position() == null) continue;
+            Double face = faceHeights.get(c.id());
+            out.add(face == null ? new double[] {c.position().x(), c.position().y()}
+                    : new double[] {c.position().x(), c.position().y(), face});
         }
         return out;
     }

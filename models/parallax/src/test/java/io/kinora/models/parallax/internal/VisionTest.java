@@ -150,6 +150,9 @@ class VisionTest {
                 && placed.contains(String.format(java.util.Locale.ROOT, "bob at (%.3f,", faces.get(1).centerX(two.width()))),
                 placed);
         assertTrue(f.report.choices().get("focus").contains("eases toward ann, bob"), f.report.choices().get("focus"));
+        // the suits touch the frame and share its colours, so only the heads stand out: they are not cut loose
+        assertTrue(f.report.choices().get("layers").startsWith("single layer: only heads stood out"),
+                f.report.choices().get("layers"));
 
         // the marker between them: the view moves toward ann (left) during her line, toward bob (right) during his
         double x0 = Measure.centroid(f.frames.get(0), 0, 255, 0, 60)[0];
@@ -271,5 +274,24 @@ class VisionTest {
         System.out.printf("photograph, mean error behind four removed disks: inpainted %.1f, row fill %.1f%n",
                 inpaintErr, rowsErr);
         assertTrue(inpaintErr < rowsErr * 0.97, "inpainted " + inpaintErr + " vs rows " + rowsErr);
+    }
+
+    @Test
+    void aHeadWithoutItsBodyIsNotALayer() {
+        int w = 100;
+        int h = 100;
+        boolean[] head = new boolean[w * h];
+        boolean[] figure = new boolean[w * h];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                boolean inHead = Math.hypot(x - 50, y - 30) <= 9;
+                head[y * w + x] = inHead;
+                figure[y * w + x] = inHead || (y > 38 && y < 90 && Math.abs(x - 50) < 15);
+            }
+        }
+        List<double[]> face = List.of(new double[] {0.5, 0.3, 0.16});
+        assertTrue(Layers.headOnly(head, w, h, face), "a head ending at the chin");
+        assertTrue(!Layers.headOnly(figure, w, h, face), "head and body together");
+        assertTrue(!Layers.headOnly(head, w, h, List.of(new double[] {0.5, 0.3})), "a position from the scene: no rule");
     }
 }
