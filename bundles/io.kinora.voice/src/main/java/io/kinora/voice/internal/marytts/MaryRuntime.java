@@ -20,12 +20,15 @@ import java.util.concurrent.Callable;
  * every call into MaryTTS runs with this bundle's class loader as context loader ({@link #call}).</li>
  * <li>Before MaryTTS starts, its {@code modules.classes.list} (read from every {@link MaryConfig}) is edited: the
  * JTokeniser modules (they need jtok-core 1.9.3, which is not on Maven Central) are replaced by
- * {@link KinoraTokeniser}. MaryConfig keeps its Properties object and MaryTTS reads the list from it at startup.</li>
+ * {@link KinoraTokeniser}, and its HMM synthesis module {@code marytts.modules.HTSEngine} by {@link KinoraHtsEngine}
+ * (Kinora's vocoder). MaryConfig keeps its Properties object and MaryTTS reads the list from it at startup.</li>
  * </ul>
  */
 final class MaryRuntime {
     static final String MODULES_KEY = "modules.classes.list";
     static final List<String> REPLACED = List.of("marytts.modules.JTokeniser", "marytts.language.en.JTokeniser");
+    /** MaryTTS's HMM synthesis module, replaced by {@link KinoraHtsEngine} (Kinora's vocoder). */
+    static final String HTS_ENGINE = "marytts.modules.HTSEngine";
     private static final Logger LOG = LoggerFactory.getLogger(MaryRuntime.class);
 
     private MaryRuntime() {
@@ -70,7 +73,7 @@ final class MaryRuntime {
         }
     }
 
-    /** Replaces JTokeniser entries in one config's module list; returns how many it replaced. */
+    /** Replaces JTokeniser entries (and MaryTTS's HTSEngine) in one config's module list; returns how many JTokenisers it replaced. */
     static int replaceTokeniser(Properties props) {
         String list = props.getProperty(MODULES_KEY);
         if (list == null) {
@@ -83,6 +86,7 @@ final class MaryRuntime {
         if (replaced > 0 && !names.contains(KinoraTokeniser.class.getName())) {
             names.add(KinoraTokeniser.class.getName());
         }
+        names.replaceAll(n -> n.equals(HTS_ENGINE) ? KinoraHtsEngine.class.getName() : n);
         props.setProperty(MODULES_KEY, String.join(" ", names));
         return replaced;
     }
