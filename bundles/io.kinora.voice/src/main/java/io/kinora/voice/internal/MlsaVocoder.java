@@ -78,8 +78,13 @@ public final class MlsaVocoder {
         // mixed excitation: voiced and noise band filters of the frame, and the excitation's history (doubled ring)
         int nt = taps;
         double[] hv = new double[Math.max(1, nt)], hn = new double[Math.max(1, nt)];
-        double[] pulseRing = new double[Math.max(2, 2 * nt)], noiseRing = new double[Math.max(2, 2 * nt)];
+        double[] noiseRing = new double[Math.max(2, 2 * nt)];
         int ring = 0;
+        int[] pulseAt = new int[8];
+        double[] pulseAmp = new double[8];
+        int pulseHead = 0;
+        double spare = 0;
+        boolean spareReady = false;
 
         long rnd = SEED;
         double period = 0, periodTarget, periodInc = 0, phase = 0;
@@ -127,25 +132,50 @@ public final class MlsaVocoder {
                         phase -= period;
                     }
                 }
-                // unit-variance Gaussian noise: xorshift64* uniforms, Box-Muller (one of the pair)
-                rnd ^= rnd >>> 12; rnd ^= rnd << 25; rnd ^= rnd >>> 27;
-                double u1 = ((rnd * 0x2545F4914F6CDD1DL) >>> 11) * 0x1.0p-53;
-                rnd ^= rnd >>> 12; rnd ^= rnd << 25; rnd ^= rnd >>> 27;
-                double u2 = ((rnd * 0x2545F4914F6CDD1DL) >>> 11) * 0x1.0p-53;
-                double noise = Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+                // unit-variance Gaussian noise: xorshift64* uniforms, Box-Muller (both of the pair, in turn)
+                double noise;
+                if (spareReady) {
+                    noise = spare;
+                    spareReady = false;
+                } else {
+                    rnd ^= rnd >>> 12; rnd ^= rnd << 25; rnd ^= rnd >>> 27;
+                    double u1 = ((rnd * 0x2545F4914F6CDD1DL) >>> 11) * 0x1.0p-53;
+                    rnd ^= rnd >>> 12; rnd ^= rnd << 25; rnd ^= rnd >>> 27;
+                    double u2 = ((rnd * 0x2545F4914F6CDD1DL) >>> 11) * 0x1.0p-53;
+                    double r = Math.sqrt(-2 * Math.log(1 - u1)), phi = 2 * Math.PI * u2;
+                    noise = r * Math.cos(phi);
+                    spare = r * Math.sin(phi);
+                    spareReady = true;
+                }
                 double x;
                 if (mixed) {
-                    // pulses through the voiced bands, noise through the others (unvoiced frames: no pulses)
-                    pulseRing[ring] = pulseRing[ring + nt] = pulse;
+                    // pulses through the voiced bands, noise through the others (unvoiced frames: no pulses);
+                    // y = sum_k h[k] in[n-k]. The pulses are sparse: only those of the last nt samples count.
+                    int n = base + j;
+                    if (pulse != 0) {
+                        pulseAt[pulseHead & 7] = n;
+                        pulseAmp[pulseHead & 7] = pulse;
+                        pulseHead++;
+                    }
+                    double sv = 0;
+                    for (int q = pulseHead - 1; q >= 0 && q >= pulseHead - 8; q--) {
+                        int age = n - pulseAt[q & 7];
+                        if (age >= nt) break;
+                        sv += pulseAmp[q & 7] * hv[age];
+                    }
                     noiseRing[ring] = noiseRing[ring + nt] = noise;
                     ring = ring + 1 == nt ? 0 : ring + 1;
-                    double sv = 0, sn = 0;
-                    int newest = ring - 1 + nt; // y = sum_k h[k] * in[n-k]
-                    for (int k = 0; k < nt; k++) {
-                        sv += hv[k] * pulseRing[newest - k];
-                        sn += hn[k] * noiseRing[newest - k];
+                    int newest = ring - 1 + nt;
+                    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                    int k = 0;
+                    for (; k + 3 < nt; k += 4) {
+                        s0 += hn[k] * noiseRing[newest - k];
+                        s1 += hn[k + 1] * noiseRing[newest - k - 1];
+                        s2 += hn[k + 2] * noiseRing[newest - k - 2];
+                        s3 += hn[k + 3] * noiseRing[newest - k - 3];
                     }
-                    x = sv + sn;
+                    for (; k < nt; k++) s0 += hn[k] * noiseRing[newest - k];
+                    x = sv + ((s0 + s1) + (s2 + s3));
                 } else {
                     x = period == 0 ? noise : pulse;
                 }
@@ -178,8 +208,9 @@ public final class MlsaVocoder {
                 for (int k = 2; k <= m; k++) {
                     double bk = b[k];
                     double o1 = q1[k], o2 = q2[k], o3 = q3[k], o4 = q4[k], o5 = q5[k];
-                    n1 = p1 + a * (o1 - n1); n2 = p2 + a * (o2 - n2); n3 = p3 + a * (o3 - n3);
-                    n4 = p4 + a * (o4 - n4); n5 = p5 + a * (o5 - n5);
+                    // w_k[n] = w_{k-1}[n-1] + a w_k[n-1] - a w_{k-1}[n]: only the last term waits for the chain
+                    n1 = (p1 + a * o1) - a * n1; n2 = (p2 + a * o2) - a * n2; n3 = (p3 + a * o3) - a * n3;
+                    n4 = (p4 + a * o4) - a * n4; n5 = (p5 + a * o5) - a * n5;
                     q1[k] = n1; q2[k] = n2; q3[k] = n3; q4[k] = n4; q5[k] = n5;
                     acc1 += bk * n1; acc2 += bk * n2; acc3 += bk * n3; acc4 += bk * n4; acc5 += bk * n5;
                     p1 = o1; p2 = o2; p3 = o3; p4 = o4; p5 = o5;

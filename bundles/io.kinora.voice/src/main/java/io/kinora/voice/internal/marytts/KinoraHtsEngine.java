@@ -78,10 +78,19 @@ public class KinoraHtsEngine extends HTSEngine {
         double[][] mcep = new double[frames][order];
         double[] f0 = new double[frames];
         double[][] strengths = str == null ? null : new double[frames][str.getOrder()];
+        // the voice's pitch effects (F0Scale, F0Add) act here: f0 = scale * F0 + (1 - scale) * mean(F0) + add, so the
+        // contour widens or narrows around the line's mean and then shifts
+        double mean = 0;
+        int voicedFrames = 0;
+        for (int t = 0; t < frames; t++) {
+            if (voiced != null && t < voiced.length && voiced[t]) mean += Math.exp(lf0.getPar(voicedFrames++, 0));
+        }
+        mean = voicedFrames == 0 ? 0 : mean / voicedFrames;
+        double scale = data.getF0Std(), add = data.getF0Mean();
         for (int t = 0, voicedFrame = 0; t < frames; t++) {
             for (int k = 0; k < order; k++) mcep[t][k] = mcepStream.getPar(t, k);
             if (voiced != null && t < voiced.length && voiced[t]) {
-                f0[t] = Math.exp(lf0.getPar(voicedFrame++, 0));
+                f0[t] = Math.max(0, scale * Math.exp(lf0.getPar(voicedFrame++, 0)) + (1 - scale) * mean + add);
             }
             if (strengths != null) {
                 for (int k = 0; k < strengths[t].length; k++) strengths[t][k] = str.getPar(t, k);
