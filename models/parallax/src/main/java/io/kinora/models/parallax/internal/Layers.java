@@ -807,7 +807,7 @@ final class Layers {
     }
 
     /** Longest side of the picture box that is inpainted (the fill is upsampled from there). */
-    static final int INPAINT_SIZE = 400;
+    static final int INPAINT_SIZE = 256;
 
     record Inpainted(float[] planes, String how) {
     }
@@ -866,7 +866,7 @@ final class Layers {
                 mask[o] = (byte) (m ? 255 : 0);
             }
         }
-        int radius = Math.max(3, (int) Math.round(0.02 * Math.min(tw, th)));
+        int radius = Math.max(3, (int) Math.round(0.015 * Math.min(tw, th)));
         RgbImage filled = inpainter.inpaint(new RgbImage(tw, th, rgb), mask, radius);
         float[][] f = new float[3][tn];
         byte[] fb = filled.rgb();

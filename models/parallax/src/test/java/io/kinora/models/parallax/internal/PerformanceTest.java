@@ -60,6 +60,53 @@ class PerformanceTest {
             measure(1280, 720, 1600, 1200, "pan right", 72, true);
             measure(1920, 1080, 2400, 1800, "pan right", 72, true);
         }
+        // the same with the background plate inpainted by io.kinora.vision (preparation cost: the first frame)
+        model.vision(null, io.kinora.vision.internal.VisionServices.inpainter(
+                System.getProperty("java.io.tmpdir") + "/kinora-parallax-bench"));
+        try {
+            for (int pass = 0; pass < 2; pass++) {
+                measure(1280, 720, 1600, 1200, "pan right", 72, true);
+                measure(1920, 1080, 2400, 1800, "pan right", 72, true);
+            }
+        } finally {
+            model.vision(null, null);
+        }
+    }
+
+    /**
+     * The background plate's preparation with and without inpainting (io.kinora.vision, Telea), A/B call by call on
+     * the two-layer test picture at the working sizes of 720p and 1080p: minimum and median of 7 calls each.
+     */
+    @Test
+    void plateFillCost() {
+        io.kinora.api.vision.Inpainter telea = io.kinora.vision.internal.VisionServices.inpainter(
+                System.getProperty("java.io.tmpdir") + "/kinora-parallax-bench");
+        for (int[] size : new int[][] {{1600, 1200}, {2400, 1800}}) {
+            RgbImage image = TestScenes.textured(size[0], size[1]);
+            TestScenes.disk(image, size[0] * 0.45, size[1] * 0.5, size[1] * 0.2, 250, 245, 30);
+            try (ai.djl.ndarray.NDManager m = Engine.getEngine("PyTorch").newBaseManager()) {
+                ParallaxRenderer.Working working = ParallaxRenderer.workingPicture(m, image, 1);
+                DepthEstimator.Depth depth = DepthEstimator.estimate(working.picture(), m);
+                double[] subject = {depth.subjectX(), depth.subjectY()};
+                double[][] ms = new double[2][7];
+                String[] summary = new String[2];
+                for (int i = 0; i < 8; i++) {
+                    for (int k = 0; k < 2; k++) {
+                        try (ai.djl.ndarray.NDManager sub = m.newSubManager()) {
+                            long t0 = System.nanoTime();
+                            Layers.Result r = Layers.separate(sub, working.picture(), depth.map(), java.util.List.of(),
+                                    subject, k == 0 ? null : telea);
+                            if (i > 0) ms[k][i - 1] = (System.nanoTime() - t0) / 1e6;
+                            summary[k] = r.summary();
+                        }
+                    }
+                }
+                for (double[] a : ms) Arrays.sort(a);
+                System.out.println(String.format(Locale.ROOT, "layers at %dx%d: rows min %.0f / median %.0f ms, inpainted"
+                        + " min %.0f / median %.0f ms (%s)", size[0], size[1], ms[0][0], ms[0][3], ms[1][0], ms[1][3],
+                        summary[1].replaceAll(".*(inpainted[^;]*);.*", "$1")));
+            }
+        }
     }
 
     /** A 10 s 1080p clip with every kind of scene motion: the process's peak resident memory afterwards. */
