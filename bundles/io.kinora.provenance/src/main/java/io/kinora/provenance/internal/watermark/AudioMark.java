@@ -45,6 +45,8 @@ public final class AudioMark {
     final float[] noise;
     /** Per symbol: -1 = sync, else the coded bit it carries. */
     final int[] symbolBit;
+    /** Read-only once computed; a race computes the same values twice. */
+    private volatile double[][] syncSpectrum;
 
     public AudioMark(String key) {
         Random rnd = new Random(seed(key));
@@ -152,6 +154,20 @@ public final class AudioMark {
     public record Detection(boolean found, Long payload, double syncZ, int offset, int bitErrors, double seconds) {
     }
 
+    /** The spectrum of the sync symbols' noise (the rest zero), computed on first use and kept. */
+    private double[][] syncSpectrum() {
+        double[][] s = syncSpectrum;
+        if (s == null) {
+            double[] sr = new double[CYCLE];
+            double[] si = new double[CYCLE];
+            for (int j = 0; j < CYCLE; j++) if (symbolBit[j / SYMBOL] < 0) sr[j] = noise[j];
+            Fft.fft(sr, si, false);
+            s = new double[][]{sr, si};
+            syncSpectrum = s;
+        }
+        return s;
+    }
+
     /** Looks for the mark in 48 kHz mono sound. */
     public Detection detect(float[] mono) {
         double seconds = mono.length / (double) RATE;
@@ -163,10 +179,9 @@ public final class AudioMark {
         double[] fr = fold.clone();
         double[] fi = new double[CYCLE];
         Fft.fft(fr, fi, false);
-        double[] sr = new double[CYCLE];
-        double[] si = new double[CYCLE];
-        for (int j = 0; j < CYCLE; j++) if (symbolBit[j / SYMBOL] < 0) sr[j] = noise[j];
-        Fft.fft(sr, si, false);
+        double[][] sync = syncSpectrum();
+        double[] sr = sync[0];
+        double[] si = sync[1];
         for (int k = 0; k < CYCLE; k++) { // F * conj(S)
             double a = fr[k];
             double b = fi[k];

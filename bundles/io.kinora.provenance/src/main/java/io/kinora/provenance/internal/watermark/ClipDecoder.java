@@ -4,19 +4,28 @@ import io.kinora.api.media.StageException;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameGrabber;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
 
 /**
- * Decodes what the watermark detectors need from a clip with the embedded FFmpeg: luma of at most
- * {@code maxFrames} frames spread evenly over the clip (each handed to a {@link LumaDetector}) and the sound as
- * 48 kHz mono floats (FFmpeg resamples and downmixes; the MP4 edit list, i.e. the AAC priming, is applied by the
- * demuxer, and the audio detector searches an offset window on top).
+ * Decodes what the watermark detectors need from a clip with the embedded FFmpeg, in two independent passes that
+ * can run at the same time: luma of at most {@code maxFrames} frames spread evenly over the clip (each handed to a
+ * {@link LumaDetector}, with an early stop once the payload is read), and the sound as 48 kHz mono floats (FFmpeg
+ * resamples and downmixes; the MP4 edit list, i.e. the AAC priming, is applied by the demuxer, and the audio
+ * detector searches an offset window on top).
  */
 public final class ClipDecoder {
     static final String CACHEDIR_PROPERTY = "org.bytedeco.javacpp.cachedir";
@@ -60,88 +69,130 @@ public final class ClipDecoder {
         }
     }
 
+    /** What the picture pass read: picture size, frames handed to the detector, the clip's frame count. */
+    record Video(int width, int height, int framesRead, int framesInClip, boolean stoppedEarly) {
+    }
+
     /**
-     * Reads {@code file}. Luma frames go to {@code luma} (null: pictures are skipped); up to {@code maxAudioSeconds}
-     * of sound is returned (0: none).
+     * Decodes up to {@code maxFrames} luma frames spread evenly over the clip into {@code luma} (FFmpeg converts
+     * only the frames taken to GRAY8; the others are decoded, as H.264 needs them, but not converted). The luma is
+     * whitened and folded on a worker thread while FFmpeg decodes the next frames. After every {@code checkEvery}
+     * frames taken, {@code enough} is asked (all frames so far folded) whether to stop: a payload already decoded
+     * with its CRC spares decoding the rest of the clip.
      *
+     * @return null when the file has no video stream
      * @throws StageException when FFmpeg cannot open or decode the file
      */
-    static Decoded read(Path file, LumaDetector luma, int maxFrames, double maxAudioSeconds) {
+    static Video readVideo(Path file, LumaDetector luma, int maxFrames, int checkEvery, BooleanSupplier enough) {
         ensureLoaded();
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(ClipDecoder.class.getClassLoader());
-        // the luma is whitened and folded on a second thread while FFmpeg decodes the next frames
-        java.util.concurrent.ExecutorService worker = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "kinora-watermark-fold");
             t.setDaemon(true);
             return t;
         });
-        java.util.List<java.util.concurrent.Future<?>> tasks = new java.util.ArrayList<>();
+        List<Future<?>> tasks = new ArrayList<>();
         try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toFile())) {
             g.setPixelFormat(avutil.AV_PIX_FMT_GRAY8);
-            g.setSampleFormat(avutil.AV_SAMPLE_FMT_FLT);
-            g.setSampleRate(AUDIO_RATE);
-            g.setAudioChannels(1);
             g.start();
-            boolean video = luma != null && g.hasVideo() && g.getImageWidth() > 0;
-            boolean audio = maxAudioSeconds > 0 && g.hasAudio();
-            int total = video ? Math.max(1, g.getLengthInVideoFrames()) : 0;
-            int maxSamples = (int) Math.min(Integer.MAX_VALUE - 8, Math.round(maxAudioSeconds * AUDIO_RATE));
-            float[] pcm = new float[audio ? Math.min(maxSamples, AUDIO_RATE * 4) : 0];
-            int samples = 0;
+            if (!g.hasVideo() || g.getImageWidth() <= 0) {
+                g.stop();
+                return null;
+            }
+            int total = Math.max(1, g.getLengthInVideoFrames());
             int index = 0;
             int read = 0;
             int w = 0;
             int h = 0;
-            byte[] y = null;
-            while (true) {
-                boolean wantVideo = video && read < maxFrames;
-                boolean wantAudio = audio && samples < maxSamples;
-                if (!wantVideo && !wantAudio) break;
-                Frame f = g.grabFrame(wantAudio, wantVideo, true, false);
+            boolean early = false;
+            while (read < maxFrames) {
+                long slot = (long) index * maxFrames / total;
+                boolean take = index == 0 || slot != (long) (index - 1) * maxFrames / total;
+                Frame f = g.grabFrame(false, true, take, false);
                 if (f == null) break;
-                if (f.image != null && wantVideo) {
-                    long slot = (long) index * maxFrames / total;
-                    boolean take = index == 0 || slot != (long) (index - 1) * maxFrames / total;
-                    index++;
-                    if (!take) continue;
-                    w = f.imageWidth;
-                    h = f.imageHeight;
-                    y = new byte[w * h];
-                    ByteBuffer b = (ByteBuffer) f.image[0];
-                    int stride = f.imageStride;
-                    for (int r = 0; r < h; r++) {
-                        b.position(r * stride);
-                        b.get(y, r * w, w);
+                if (f.image == null) continue;
+                index++;
+                if (!take) continue;
+                w = f.imageWidth;
+                h = f.imageHeight;
+                byte[] y = new byte[w * h];
+                ByteBuffer b = (ByteBuffer) f.image[0];
+                int stride = f.imageStride;
+                for (int r = 0; r < h; r++) {
+                    b.position(r * stride);
+                    b.get(y, r * w, w);
+                }
+                int fw = w;
+                int fh = h;
+                if (tasks.size() >= 4) tasks.get(tasks.size() - 4).get(); // at most 4 frames waiting
+                tasks.add(worker.submit(() -> luma.add(y, fw, fh))); // one worker: frames are folded in order
+                read++;
+                if (enough != null && checkEvery > 0 && read % checkEvery == 0 && read < maxFrames) {
+                    for (Future<?> t : tasks) t.get();
+                    if (enough.getAsBoolean()) {
+                        early = true;
+                        break;
                     }
-                    byte[] frameLuma = y;
-                    int fw = w;
-                    int fh = h;
-                    if (tasks.size() >= 4) tasks.get(tasks.size() - 4).get(); // at most 4 frames waiting
-                    tasks.add(worker.submit(() -> luma.add(frameLuma, fw, fh))); // one worker: frames are folded in order
-                    read++;
-                } else if (f.samples != null && wantAudio) {
-                    FloatBuffer fb = (FloatBuffer) f.samples[0];
-                    int n = Math.min(fb.remaining(), maxSamples - samples);
-                    if (samples + n > pcm.length) pcm = Arrays.copyOf(pcm, Math.min(maxSamples, Math.max(samples + n, pcm.length * 2)));
-                    fb.get(pcm, samples, n);
-                    samples += n;
                 }
             }
             g.stop();
             worker.shutdown();
-            for (java.util.concurrent.Future<?> t : tasks) t.get();
-            return new Decoded(w, h, read, total, audio ? Arrays.copyOf(pcm, samples) : null);
-        } catch (org.bytedeco.javacv.FrameGrabber.Exception e) {
+            for (Future<?> t : tasks) t.get();
+            return new Video(w, h, read, total, early);
+        } catch (FrameGrabber.Exception e) {
             throw new StageException("cannot decode " + file.getFileName() + " for watermark detection: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StageException("watermark detection in " + file.getFileName() + " was interrupted");
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new StageException("cannot read the frames of " + file.getFileName() + ": " + e.getCause().getMessage());
         } finally {
             worker.shutdownNow();
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    /**
+     * Decodes up to {@code maxSeconds} of the sound as 48 kHz mono floats (FFmpeg resamples and downmixes; the MP4
+     * edit list, i.e. the AAC priming, is applied by the demuxer). Video packets are skipped, not decoded.
+     *
+     * @return null when the file has no audio stream
+     * @throws StageException when FFmpeg cannot open or decode the file
+     */
+    static float[] readAudio(Path file, double maxSeconds) {
+        ensureLoaded();
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(ClipDecoder.class.getClassLoader());
+        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toFile())) {
+            g.setSampleFormat(avutil.AV_SAMPLE_FMT_FLT);
+            g.setSampleRate(AUDIO_RATE);
+            g.setAudioChannels(1);
+            g.start();
+            if (!g.hasAudio()) {
+                g.stop();
+                return null;
+            }
+            int maxSamples = (int) Math.min(Integer.MAX_VALUE - 8, Math.round(maxSeconds * AUDIO_RATE));
+            float[] pcm = new float[Math.min(maxSamples, AUDIO_RATE * 4)];
+            int samples = 0;
+            while (samples < maxSamples) {
+                Frame f = g.grabFrame(true, false, true, false);
+                if (f == null) break;
+                if (f.samples == null) continue;
+                FloatBuffer fb = (FloatBuffer) f.samples[0];
+                int n = Math.min(fb.remaining(), maxSamples - samples);
+                if (samples + n > pcm.length) pcm = Arrays.copyOf(pcm, Math.min(maxSamples, Math.max(samples + n, pcm.length * 2)));
+                fb.get(pcm, samples, n);
+                samples += n;
+            }
+            g.stop();
+            return Arrays.copyOf(pcm, samples);
+        } catch (FrameGrabber.Exception e) {
+            throw new StageException("cannot decode " + file.getFileName() + " for watermark detection: " + e.getMessage());
+        } finally {
             thread.setContextClassLoader(previous);
         }
     }

@@ -12,17 +12,24 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The invisible picture watermark: a keyed {@link LumaMark} carrying the 64-bit payload of the content id
  * ({@link Payload#forContent}), added to every frame after the visible label. {@link #detect} decodes up to 60
- * frames spread over a file with the embedded FFmpeg ({@link ClipDecoder}) and reports what it finds.
+ * frames spread over a file (fewer once the payload is read) and up to 20 s of its sound, in parallel, with the
+ * embedded FFmpeg ({@link ClipDecoder}) and reports what it finds.
  */
 public final class LumaWatermarker implements Watermarker {
     private static final int REMEMBERED = 1024;
     /** Frames decoded for detection, spread over the clip. */
     static final int FRAMES_READ = 60;
+    /** Frames between two early looks at the picture mark while decoding. */
+    static final int CHECK_EVERY = 12;
     /** Seconds of sound decoded for the audio watermark (the mark's cycle is 5.46 s; more repetitions add up). */
     static final double AUDIO_SECONDS = 20;
     private final LumaMark mark;
@@ -86,20 +93,49 @@ public final class LumaWatermarker implements Watermarker {
                 + " frame(s); sound " + audio, LayerStatus.State.PRESENT, facts);
     }
 
+    /**
+     * Reads both marks from a file: the sound (decode + detection) on its own thread while this thread decodes and
+     * folds the picture, which stops early once the payload is read with a matching CRC (checked every
+     * {@value #CHECK_EVERY} frames).
+     */
     @Override
     public LayerStatus detect(Path file) {
         long t0 = System.nanoTime();
         LumaDetector luma = new LumaDetector(mark);
-        ClipDecoder.Decoded clip;
+        ExecutorService sound = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "kinora-watermark-sound");
+            t.setDaemon(true);
+            return t;
+        });
         try {
-            clip = ClipDecoder.read(file, luma, FRAMES_READ, AUDIO_SECONDS);
+            Future<AudioMark.Detection> audio = sound.submit(() -> {
+                float[] pcm = ClipDecoder.readAudio(file, AUDIO_SECONDS);
+                return pcm == null ? null : audioMark.detect(pcm);
+            });
+            LumaDetector.Detection[] early = new LumaDetector.Detection[1];
+            ClipDecoder.Video video = ClipDecoder.readVideo(file, luma, FRAMES_READ, CHECK_EVERY, () -> {
+                LumaDetector.Detection d = luma.detect();
+                if (d.found()) early[0] = d;
+                return d.found();
+            });
+            LumaDetector.Detection d = early[0] != null ? early[0] : luma.detect();
+            AudioMark.Detection a = audio.get();
+            ClipDecoder.Decoded clip = video == null
+                    ? new ClipDecoder.Decoded(0, 0, 0, 0, null)
+                    : new ClipDecoder.Decoded(video.width(), video.height(), video.framesRead(), video.framesInClip(), null);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            return report(d, a, clip, ms);
         } catch (StageException e) {
             return new LayerStatus(Layers.WATERMARK, false, "not checked: " + e.getMessage(), LayerStatus.State.UNCHECKED, null);
+        } catch (ExecutionException e) {
+            String why = e.getCause() instanceof StageException se ? se.getMessage() : String.valueOf(e.getCause());
+            return new LayerStatus(Layers.WATERMARK, false, "not checked: " + why, LayerStatus.State.UNCHECKED, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new LayerStatus(Layers.WATERMARK, false, "not checked: interrupted", LayerStatus.State.UNCHECKED, null);
+        } finally {
+            sound.shutdownNow();
         }
-        LumaDetector.Detection d = luma.detect();
-        AudioMark.Detection a = clip.audio() == null ? null : audioMark.detect(clip.audio());
-        long ms = (System.nanoTime() - t0) / 1_000_000;
-        return report(d, a, clip, ms);
     }
 
     static LayerStatus report(LumaDetector.Detection d, AudioMark.Detection a, ClipDecoder.Decoded clip, long ms) {
