@@ -38,6 +38,9 @@ class KarafIT {
     static Path karaf;
     static Process process;
     static int sshPort;
+    static int httpPort;
+    /** An operator's bearer token for Kinora's REST API (only its SHA-256 goes into the configuration). */
+    static final String TOKEN = "karaf-it-" + Long.toHexString(System.nanoTime());
     static String version;
     static Path log;
 
@@ -76,6 +79,13 @@ class KarafIT {
                 "karaf = karaf,_g_:admingroup\n_g_\\:admingroup = group,admin,manager,viewer,systembundles,ssh\n");
         Files.writeString(etc.resolve("system.properties"), "\nkinora.work=" + karaf.resolve("kinora-work") + "\n",
                 java.nio.file.StandardOpenOption.APPEND);
+        // Pax Web (installed later by kinora-web) on a free port; an existing configuration wins over the feature's default
+        httpPort = freePort();
+        Files.writeString(etc.resolve("org.ops4j.pax.web.cfg"), String.join("\n",
+                "org.osgi.service.http.enabled = true",
+                "org.osgi.service.http.port = " + httpPort,
+                "org.osgi.service.http.secure.enabled = false",
+                "javax.servlet.context.tempdir = ${karaf.data}/pax-web/tmp", ""));
 
         log = karaf.resolve("karaf-console.log");
         ProcessBuilder pb = new ProcessBuilder(karaf.resolve("bin/karaf").toString(), "server")
@@ -185,6 +195,91 @@ class KarafIT {
         String cfg = client(3, "config:property-list --pid io.kinora.jobs.queue");
         assertTrue(cfg.contains("concurrency") && cfg.contains("max.queued"), cfg);
     }
+
+    @Test
+    @Order(5)
+    void aHostWithoutAnHttpWhiteboardGetsOneMessageNamingIt() throws Exception {
+        // The REST bundle alone, in a Karaf that has no HTTP service yet: it cannot resolve, and Kinora's core says why.
+        client(3, "bundle:install mvn:io.kinora/io.kinora.rest/" + version);
+        Path karafLog = karaf.resolve("data/log/karaf.log");
+        long deadline = System.currentTimeMillis() + 60_000;
+        List<String> warnings = List.of();
+        while (System.currentTimeMillis() < deadline) {
+            // the whole line (the log may be read while the line is half written)
+            warnings = Files.readAllLines(karafLog).stream().filter(l -> l.contains("Kinora REST API (io.kinora.rest")).toList();
+            if (!warnings.isEmpty() && warnings.get(0).endsWith(").")) break;
+            Thread.sleep(1000);
+        }
+        assertEquals(1, warnings.size(), "one warning for the REST bundle; log tail:\n" + tail(karafLog, 40));
+        String w = warnings.get(0);
+        for (String expected : List.of("WARN", "is off, the rest of Kinora keeps running: this host lacks",
+                "an OSGi HTTP Whiteboard (osgi.implementation=osgi.http", "the Servlet API (javax.servlet, javax.servlet.http")) {
+            assertTrue(w.contains(expected), "'" + expected + "' in: " + w);
+        }
+        // ... and the rest keeps running: the models still answer, the core bundles are still Active
+        assertTrue(Pattern.compile("(?m)^.*parallax.*\\bREADY\\b").matcher(client(3, "kinora:models")).find());
+        Thread.sleep(HOST_CHECK_SETTLE_MILLIS + 2000);
+        assertEquals(1, Files.readAllLines(karafLog).stream().filter(l -> l.contains("Kinora REST API (io.kinora.rest")).count(),
+                "the warning is not repeated");
+        // the operator removes the bundle again; the kinora feature installs it with what it needs
+        client(3, "bundle:uninstall io.kinora.rest");
+    }
+
+    @Test
+    @Order(6)
+    void theKinoraFeatureServesTheRestApiAndTheConsolePagesThroughPaxWeb() throws Exception {
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(TOKEN.getBytes(StandardCharsets.UTF_8)));
+        client(3, "config:edit io.kinora.rest\nconfig:property-set tokens " + sha + ":ops:operator\nconfig:update");
+        // kinora = kinora-core + kinora-web (Karaf's http-whiteboard on Pax Web 8 / Jetty 9.4, and Karaf's Web Console)
+        client(3, "feature:install kinora");
+        Path karafLog = karaf.resolve("data/log/karaf.log");
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build();
+        String base = "http://127.0.0.1:" + httpPort;
+        long deadline = System.currentTimeMillis() + 120_000;
+        java.net.http.HttpResponse<String> api = null;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                api = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/kinora/api/v1/voices"))
+                        .header("Authorization", "Bearer " + TOKEN).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                if (api.statusCode() == 200) break;
+            } catch (IOException notYet) {
+                // Pax Web not listening yet
+            }
+            Thread.sleep(2000);
+        }
+        assertTrue(api != null && api.statusCode() == 200 && api.body().contains("\"slt\""),
+                "the REST API answers with the voice catalogue: " + (api == null ? "no answer" : api.statusCode() + " " + api.body())
+                        + "\nKaraf log tail:\n" + tail(karafLog, 40));
+        java.net.http.HttpResponse<String> anonymous = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(base + "/kinora/api/v1/jobs")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, anonymous.statusCode(), "no credentials, no access");
+        // the clip made in Karaf earlier, verified through the REST API: a valid C2PA manifest
+        byte[] clip = Files.readAllBytes(karaf.resolve("clips/two-speakers.mp4"));
+        java.net.http.HttpResponse<String> verify = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/kinora/api/v1/verify"))
+                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "video/mp4")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(clip)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, verify.statusCode(), verify.body());
+        assertTrue(verify.body().contains("valid manifest"), verify.body());
+        // Kinora's pages inside Karaf's Web Console (JAAS realm karaf, role admin)
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString("karaf:karaf".getBytes(StandardCharsets.UTF_8));
+        for (String[] page : new String[][]{{"kinora-jobs", "Kinora Jobs"}, {"kinora-models", "Kinora Models"},
+                {"kinora-voices", "Kinora Voices"}, {"kinora-provenance", "Kinora Provenance"}}) {
+            java.net.http.HttpResponse<String> r = null;
+            long until = System.currentTimeMillis() + 60_000;
+            while (System.currentTimeMillis() < until) {
+                r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/system/console/" + page[0]))
+                        .header("Authorization", basic).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) break;
+                Thread.sleep(2000);
+            }
+            assertTrue(r != null && r.statusCode() == 200 && r.body().contains(page[1]),
+                    page[0] + ": " + (r == null ? "no answer" : r.statusCode() + "\n" + r.body().substring(0, Math.min(500, r.body().length()))));
+        }
+    }
+
+    /** {@code io.kinora.jobs.internal.HostCheck.SETTLE_MILLIS}. */
+    static final long HOST_CHECK_SETTLE_MILLIS = 5_000;
 
     /**
      * One command through Karaf's SSH console (bin/client in batch mode, the command on stdin), retrying the connection
