@@ -150,7 +150,7 @@ class FrameworkIT {
             assertEquals("1.1.0", clipModelVersion("swap-1"));
             assertTrue(command(commands, "rollback", "image-to-video", "it").startsWith("routing:"));
             assertFalse(clipModelVersion("swap-2").equals("1.1.0"), "rolled back to the embedded version");
-            assertTrue(command(commands, "activate", "image-to-video", "1.1.0").startsWith("routing: pinned parallax:1.1.0"));
+            assertTrue(command(commands, "activate", "image-to-video", "1.1.0").startsWith("routing: every new job to parallax:1.1.0"));
             assertTrue(command(commands, "uninstall", "image-to-video", "1.1.0").startsWith("uninstalled"));
             assertFalse(clipModelVersion("swap-3").equals("1.1.0"), "pinned version gone -> latest ready");
             assertTrue(command(commands, "models").contains("RETIRED"));

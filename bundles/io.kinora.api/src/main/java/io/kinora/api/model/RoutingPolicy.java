@@ -31,6 +31,21 @@ public record RoutingPolicy(String family, Mode mode, String version, String can
         tenantPins = tenantPins == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(tenantPins));
     }
 
+    /**
+     * The policy in words, as operators read it in the CLI, the console and logs, e.g. "10 % of new jobs to 1.1.0, the
+     * rest to the stable version"; "; no automatic rollback" is added when that is off.
+     */
+    public String describe() {
+        String base = switch (mode) {
+            case LATEST -> "every new job to the latest ready version";
+            case PINNED -> "every new job to " + version;
+            case CANARY -> canaryPercent + " % of new jobs to " + candidate + ", the rest to "
+                    + (version == null || version.isBlank() ? "the stable version" : version);
+        };
+        if (!tenantPins.isEmpty()) base += "; tenant pins " + tenantPins;
+        return autoRollback ? base : base + "; no automatic rollback";
+    }
+
     /** The default: every new job to the latest ready version. */
     public static RoutingPolicy latest(String family) {
         return new RoutingPolicy(family, Mode.LATEST, null, null, 0, Map.of(), true);

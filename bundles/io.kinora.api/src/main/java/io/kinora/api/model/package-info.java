@@ -4,5 +4,5 @@
  * and the Event Admin topics the registry publishes ({@link io.kinora.api.model.ModelEvent}).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package io.kinora.api.model;

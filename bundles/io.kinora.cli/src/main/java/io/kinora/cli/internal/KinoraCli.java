@@ -311,7 +311,7 @@ public final class KinoraCli implements Function<String[], Integer> {
                     v.installToReadyMillis() > 0 ? ", ready " + v.installToReadyMillis() + " ms after install" : "",
                     v.reason() == null || v.reason().isBlank() ? "" : "  -- " + v.reason());
         }
-        for (String f : families) out.println("routing " + f + ": " + describe(r.policy(f)));
+        for (String f : families) out.println("routing " + f + ": " + r.policy(f).describe());
         return OK;
     }
 
@@ -324,16 +324,6 @@ public final class KinoraCli implements Function<String[], Integer> {
             if (all.contains(primary) && !shown.contains(primary)) shown.add(primary);
         }
         return String.join(",", shown) + ",+" + (all.size() - shown.size());
-    }
-
-    static String describe(RoutingPolicy p) {
-        String base = switch (p.mode()) {
-            case LATEST -> "latest ready version";
-            case PINNED -> "pinned to " + p.version();
-            case CANARY -> p.canaryPercent() + " % of new jobs to " + p.candidate() + ", the rest to the stable version";
-        };
-        if (!p.tenantPins().isEmpty()) base += "; tenant pins " + p.tenantPins();
-        return base + (p.autoRollback() ? "; automatic rollback on" : "; automatic rollback off");
     }
 
     private static Path path(String what, String s) throws InputException {

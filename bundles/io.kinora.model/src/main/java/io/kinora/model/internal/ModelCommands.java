@@ -47,7 +47,7 @@ public class ModelCommands {
 
     /** The versions of one family or model id, and its routing policy. */
     public String models(String familyOrId) {
-        return table(registry.versions(familyOrId)) + "routing: " + Registry.describe(registry.policy(familyOrId)) + "\n";
+        return table(registry.versions(familyOrId)) + "routing: " + registry.policy(familyOrId).describe() + "\n";
     }
 
     public String activate(String familyOrId, String version) {
@@ -116,7 +116,7 @@ public class ModelCommands {
 
     private static String run(Action a) {
         try {
-            return "routing: " + Registry.describe(a.run());
+            return "routing: " + a.run().describe();
         } catch (ModelException | IllegalArgumentException e) {
             return "error: " + e.getMessage();
         }

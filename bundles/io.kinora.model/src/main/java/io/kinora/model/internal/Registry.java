@@ -297,7 +297,7 @@ final class Registry {
                     pending.remove(family);
                     if (policy.equals(overrides.get(family))) overrides.remove(family);
                 }
-                logger.debug("routing policy of {}: own configuration update came back ({})", family, describe(policy));
+                logger.debug("routing policy of {}: own configuration update came back ({})", family, policy.describe());
                 lock.notifyAll();
                 return;
             }
@@ -306,8 +306,8 @@ final class Registry {
             if (policy == null) configured.remove(family);
             else configured.put(family, policy);
             overrides.remove(family);
-            audit.info("routing policy of {} from configuration: {}", family, describe(policy(family)));
-            event(ModelEvent.POLICY_CHANGED, null, Map.of(ModelEvent.FAMILY, family, "policy", describe(policy(family))));
+            audit.info("routing policy of {} from configuration: {}", family, policy(family).describe());
+            event(ModelEvent.POLICY_CHANGED, null, Map.of(ModelEvent.FAMILY, family, "policy", policy(family).describe()));
             lock.notifyAll();
         }
     }
@@ -315,23 +315,10 @@ final class Registry {
     private void override(RoutingPolicy p, String why) {
         notes.remove(p.family());
         remember(p, why);
-        audit.info("routing policy of {} set by {}: {}", p.family(), why, describe(p));
-        event(ModelEvent.POLICY_CHANGED, null, Map.of(ModelEvent.FAMILY, p.family(), "policy", describe(p),
+        audit.info("routing policy of {} set by {}: {}", p.family(), why, p.describe());
+        event(ModelEvent.POLICY_CHANGED, null, Map.of(ModelEvent.FAMILY, p.family(), "policy", p.describe(),
                 ModelEvent.REASON, why));
         lock.notifyAll();
-    }
-
-    static String describe(RoutingPolicy p) {
-        StringBuilder b = new StringBuilder(p.mode().name().toLowerCase());
-        switch (p.mode()) {
-            case PINNED -> b.append(' ').append(p.version());
-            case CANARY -> b.append(' ').append(p.canaryPercent()).append("% -> ").append(p.candidate())
-                    .append(", rest -> ").append(p.version() == null || p.version().isBlank() ? "latest other" : p.version());
-            default -> { }
-        }
-        if (!p.tenantPins().isEmpty()) b.append("; tenants ").append(p.tenantPins());
-        if (!p.autoRollback()) b.append("; no automatic rollback");
-        return b.toString();
     }
 
     private List<Entry> ready(String familyOrId) {
@@ -441,8 +428,8 @@ final class Registry {
         }
         String pid = np.equals(p) ? null : remember(np, why);
         String where = np.equals(p) ? "" : pid == null
-                ? "; routing of " + p.family() + " now " + describe(np) + " (in memory only)"
-                : "; routing configuration " + pid + " set to " + describe(np);
+                ? "; routing of " + p.family() + " now " + np.describe() + " (in memory only)"
+                : "; routing configuration " + pid + " set to " + np.describe();
         transition(from, ModelState.FAILED, why + where);
         notes.put(p.family(), "after rollback of " + from.key() + where);
         Router.Choice<Entry> now = Router.route(policy(p.family()), ready(p.family()), "", null);

@@ -70,7 +70,7 @@ class PolicyPersistenceTest {
         RoutingPolicy console = RoutingPolicy.latest("image-to-video");
         registry.configure("image-to-video", console);
         assertEquals(console, registry.policy("image-to-video"));
-        assertEquals(ModelEvent.POLICY_CHANGED + " latest", events.get(events.size() - 1));
+        assertEquals(ModelEvent.POLICY_CHANGED + " every new job to the latest ready version", events.get(events.size() - 1));
     }
 
     @Test
@@ -91,12 +91,12 @@ class PolicyPersistenceTest {
         assertEquals(RoutingPolicy.Mode.PINNED, back.mode());
         assertEquals("parallax:1.0.0", back.version());
         assertEquals("rolled back by an operator: bad colours; routing configuration "
-                + "io.kinora.model.routing~image-to-video set to pinned parallax:1.0.0", v2.reason);
+                + "io.kinora.model.routing~image-to-video set to every new job to parallax:1.0.0", v2.reason);
         registry.configure("image-to-video", back);
         try (ModelLease l = registry.acquire("image-to-video", "after-rollback", null, Duration.ofMillis(200))) {
             assertEquals("1.0.0", l.info().version());
             assertEquals("pinned to parallax:1.0.0 [after rollback of parallax:1.1.0; routing configuration "
-                    + "io.kinora.model.routing~image-to-video set to pinned parallax:1.0.0]", l.route());
+                    + "io.kinora.model.routing~image-to-video set to every new job to parallax:1.0.0]", l.route());
         }
         // the next operator decision ends the note
         registry.followLatest("image-to-video");

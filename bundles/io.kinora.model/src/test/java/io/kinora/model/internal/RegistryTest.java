@@ -112,7 +112,7 @@ class RegistryTest {
         // "latest" would choose 1.1.0 again after a restart: the rollback pins 1.0.0 instead (persisted when Config Admin is there)
         assertEquals(RoutingPolicy.Mode.PINNED, registry.policy("image-to-video").mode());
         assertEquals("parallax:1.0.0", registry.policy("image-to-video").version());
-        assertTrue(v2.reason.endsWith("routing of image-to-video now pinned parallax:1.0.0 (in memory only)"), v2.reason);
+        assertTrue(v2.reason.endsWith("routing of image-to-video now every new job to parallax:1.0.0 (in memory only)"), v2.reason);
         assertTrue(events.stream().anyMatch(s -> s.startsWith(ModelEvent.ROLLED_BACK + " parallax:1.1.0")), events.toString());
         // the operator can bring it back in one step
         registry.activate("image-to-video", "1.1.0");
@@ -144,7 +144,7 @@ class RegistryTest {
         RoutingPolicy back = registry.rollback("image-to-video", "bad colours");
         assertEquals(RoutingPolicy.Mode.PINNED, back.mode());
         assertEquals(ModelState.FAILED, v2.state);
-        assertEquals("rolled back by an operator: bad colours; routing of image-to-video now pinned parallax:1.0.0 (in memory only)", v2.reason);
+        assertEquals("rolled back by an operator: bad colours; routing of image-to-video now every new job to parallax:1.0.0 (in memory only)", v2.reason);
         assertEquals("1.0.0", acquire("y").info().version());
     }
 

@@ -77,19 +77,9 @@ public final class ModelsPage extends ConsolePage {
                 if (v.installToReadyMillis() > 0) o.put("readyMillis", v.installToReadyMillis());
                 if (v.reason() != null) o.put("reason", v.reason());
             }
-            for (String f : families) policies.addObject().put("family", f).put("text", describe(r.policy(f)));
+            for (String f : families) policies.addObject().put("family", f).put("text", r.policy(f).describe());
         }
         writeJson(resp, root);
-    }
-
-    static String describe(RoutingPolicy p) {
-        String base = switch (p.mode()) {
-            case LATEST -> "every new job to the latest ready version";
-            case PINNED -> "every new job to " + p.version();
-            case CANARY -> p.canaryPercent() + " % of new jobs to " + p.candidate() + ", the rest to the stable version";
-        };
-        if (!p.tenantPins().isEmpty()) base += "; tenant pins " + p.tenantPins();
-        return base + (p.autoRollback() ? "; automatic rollback on" : "");
     }
 
     @Override
@@ -101,12 +91,12 @@ public final class ModelsPage extends ConsolePage {
         }
         try {
             switch (sub) {
-                case "/activate" -> writeJson(resp, json.createObjectNode().put("text", describe(r.activate(param(req, "family"), param(req, "version")))));
-                case "/latest" -> writeJson(resp, json.createObjectNode().put("text", describe(r.followLatest(param(req, "family")))));
-                case "/canary" -> writeJson(resp, json.createObjectNode().put("text", describe(r.canary(param(req, "family"),
-                        param(req, "version"), Integer.parseInt(param(req, "percent"))))));
-                case "/rollback" -> writeJson(resp, json.createObjectNode().put("text", describe(r.rollback(param(req, "family"),
-                        "rolled back from the Web Console by " + (req.getRemoteUser() == null ? "an operator" : req.getRemoteUser())))));
+                case "/activate" -> writeJson(resp, json.createObjectNode().put("text", r.activate(param(req, "family"), param(req, "version")).describe()));
+                case "/latest" -> writeJson(resp, json.createObjectNode().put("text", r.followLatest(param(req, "family")).describe()));
+                case "/canary" -> writeJson(resp, json.createObjectNode().put("text", r.canary(param(req, "family"),
+                        param(req, "version"), Integer.parseInt(param(req, "percent"))).describe()));
+                case "/rollback" -> writeJson(resp, json.createObjectNode().put("text", r.rollback(param(req, "family"),
+                        "rolled back from the Web Console by " + (req.getRemoteUser() == null ? "an operator" : req.getRemoteUser())).describe()));
                 case "/uninstall" -> {
                     int open = r.uninstall(param(req, "id"), param(req, "version"), java.time.Duration.ofSeconds(600));
                     writeJson(resp, json.createObjectNode().put("text", "uninstalled" + (open > 0 ? " (" + open + " jobs were still running)" : "")));
