@@ -207,7 +207,7 @@ public final class MaryVoiceEngine implements VoiceEngine {
         }
         AudioInputStream audio = mary.generateAudio(acoustic);
         if (profile.tract != 1.0) {
-            // formants are moved at MaryTTS's own rate (16 kHz), a third of the work of doing it at 48 kHz
+            // formants are moved at the rate MaryTTS delivers (the voice's own: 48 kHz for cmu-slt-hsmm)
             float rate = audio.getFormat().getSampleRate();
             float[] scaled = VocalTract.scale(toFloats(audio, rate), Math.round(rate), profile.tract);
             audio = pcm16(scaled, rate);
