@@ -31,6 +31,10 @@ public final class LumaDetector {
     /** 2 when frames are averaged 2x2 before folding, 1 for small frames. */
     private int factor;
     private byte[] half;
+    /** Integral images of luma and squared luma, and the fold columns per scale: allocated on the first frame. */
+    private long[] sum;
+    private long[] sq;
+    private int[][] cols;
     /** The hard-decided coded bits of the last {@link #detect()} (before decoding), for measurements. */
     boolean[] lastCode;
     /** Coded bits of the last {@link #detect()} whose hard decision differs from the decoded word re-encoded. */
@@ -89,8 +93,15 @@ public final class LumaDetector {
             luma = half;
         }
         int w1 = width + 1;
-        long[] sum = new long[w1 * (height + 1)];
-        long[] sq = new long[w1 * (height + 1)];
+        if (sum == null) { // per detector (one clip, one size): reused for every frame
+            sum = new long[w1 * (height + 1)];
+            sq = new long[w1 * (height + 1)];
+            cols = new int[periods.length][width];
+            for (int s = 0; s < periods.length; s++) for (int x = 0; x < width; x++) cols[s][x] = x % periods[s];
+        }
+        long[] sum = this.sum;
+        long[] sq = this.sq;
+        int[][] cols = this.cols;
         for (int y = 0; y < height; y++) {
             long rs = 0;
             long rq = 0;
@@ -102,8 +113,6 @@ public final class LumaDetector {
                 sq[(y + 1) * w1 + x + 1] = sq[y * w1 + x + 1] + rq;
             }
         }
-        int[][] cols = new int[periods.length][width];
-        for (int s = 0; s < periods.length; s++) for (int x = 0; x < width; x++) cols[s][x] = x % periods[s];
         int[] rows = new int[periods.length];
         for (int y = 0; y < height; y++) {
             for (int s = 0; s < periods.length; s++) rows[s] = (y % periods[s]) * periods[s];

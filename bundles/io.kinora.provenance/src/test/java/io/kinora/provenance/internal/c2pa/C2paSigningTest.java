@@ -240,6 +240,81 @@ class C2paSigningTest {
         }
     }
 
+    /**
+     * Named damage to each layer of the store, beside the random flips above: a JUMBF superbox claiming a size beyond
+     * its parent, a claim that is not CBOR, a signature that is not a COSE_Sign1, a store box whose size runs past
+     * the end of the file. Each gives INVALID with the matching code, never an exception or a hang.
+     */
+    @Test
+    @Timeout(60)
+    void targetedDamageToJumbfCborAndCoseIsNamed() throws Exception {
+        Path f = signedClip("targets.mp4", true);
+        byte[] good = Files.readAllBytes(f);
+        int claim = contentOf(good, "c2pa.claim.v2");
+        int signature = contentOf(good, "c2pa.signature");
+        int claimSuperbox = superboxOf(good, "c2pa.claim.v2");
+        Path g = dir.resolve("target.mp4");
+
+        byte[] b = good.clone();
+        putInt(b, claimSuperbox, 0x7fff_fff0); // the claim's jumb box claims 2 GB inside a store of a few KB
+        assertInvalid(g, b, "manifest.malformed", "broken JUMBF");
+
+        b = good.clone();
+        b[claim] = (byte) 0xff; // a CBOR "break" where the claim map starts
+        b[claim + 1] = (byte) 0xff;
+        assertInvalid(g, b, "claim.cbor.invalid", null);
+
+        b = good.clone();
+        b[signature] = 0x01; // the COSE_Sign1 tag 18 replaced by the integer 1
+        assertInvalid(g, b, "claimSignature.malformed", null);
+
+        Box uuid;
+        try (BmffReader r = new BmffReader(f)) {
+            uuid = r.topLevel().get(1);
+        }
+        b = good.clone();
+        putInt(b, (int) uuid.offset(), good.length * 2); // the C2PA box claims more bytes than the file has
+        assertInvalid(g, b, "general.error", "damaged MP4");
+    }
+
+    private void assertInvalid(Path g, byte[] bytes, String code, String text) throws Exception {
+        Files.write(g, bytes);
+        C2paValidation v = validator.validate(g);
+        assertEquals(C2paValidation.State.INVALID, v.state(), code + ": " + v.failures());
+        assertTrue(v.failures().stream().anyMatch(x -> x.startsWith(code) && (text == null || x.contains(text))), code + ": " + v.failures());
+    }
+
+    /** Offset of the first byte of the content box payload (after its 8-byte header) of the JUMBF box labelled {@code label}. */
+    private static int contentOf(byte[] b, String label) {
+        int jumd = superboxOf(b, label) + 8;
+        int jumdSize = getInt(b, jumd);
+        return jumd + jumdSize + 8;
+    }
+
+    /** Offset of the jumb superbox whose description box carries {@code label}. */
+    private static int superboxOf(byte[] b, String label) {
+        byte[] l = (label + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        outer:
+        for (int i = 0; i + l.length <= b.length; i++) {
+            for (int k = 0; k < l.length; k++) if (b[i + k] != l[k]) continue outer;
+            int jumd = i - 8 - 16 - 1; // size, 'jumd', 16-byte type, toggles
+            assertEquals("jumd", new String(b, jumd + 4, 4, java.nio.charset.StandardCharsets.US_ASCII), label);
+            return jumd - 8;
+        }
+        throw new AssertionError("no JUMBF box labelled " + label);
+    }
+
+    private static int getInt(byte[] b, int at) {
+        return ((b[at] & 0xff) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8) | (b[at + 3] & 0xff);
+    }
+
+    private static void putInt(byte[] b, int at, int v) {
+        b[at] = (byte) (v >>> 24);
+        b[at + 1] = (byte) (v >>> 16);
+        b[at + 2] = (byte) (v >>> 8);
+        b[at + 3] = (byte) v;
+    }
+
     @Test
     void validatorAcceptsAManifestWrittenByC2paRs() throws Exception {
         Tools.assumeOracle();
