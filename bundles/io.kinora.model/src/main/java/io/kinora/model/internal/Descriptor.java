@@ -1,5 +1,7 @@
 package io.kinora.model.internal;
 
+import io.kinora.json.Json;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
