@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The invisible picture watermark: a keyed {@link LumaMark} carrying the 64-bit payload of the content id
@@ -47,6 +48,14 @@ public final class LumaWatermarker implements Watermarker {
         protected boolean removeEldestEntry(Map.Entry<String, AtomicInteger> eldest) { return size() > REMEMBERED; }
     });
 
+    /** Time spent marking frames, per content id (reported by {@link #applied} as embedMs). */
+    private final Map<String, AtomicLong> embedNanos = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, AtomicLong> eldest) { return size() > REMEMBERED; }
+    });
+
     public LumaWatermarker(String key) {
         this.mark = new LumaMark(key);
         this.audioMark = new AudioMark(key);
@@ -56,10 +65,13 @@ public final class LumaWatermarker implements Watermarker {
     public FrameLabeler frameMarker(ProvenanceRequest request, int width, int height) {
         LumaEmbedder e = new LumaEmbedder(mark, Payload.forContent(request.contentId()), width, height);
         AtomicInteger count = marked.computeIfAbsent(request.contentId(), k -> new AtomicInteger());
+        AtomicLong nanos = embedNanos.computeIfAbsent(request.contentId(), k -> new AtomicLong());
         return (index, frame) -> {
+            long t0 = System.nanoTime();
             synchronized (e) { // one embedder (scratch buffers) per rendition; frames may come from several threads
                 e.apply(frame);
             }
+            nanos.addAndGet(System.nanoTime() - t0);
             count.incrementAndGet();
             return frame;
         };
@@ -79,6 +91,7 @@ public final class LumaWatermarker implements Watermarker {
     @Override
     public LayerStatus applied(ProvenanceRequest request) {
         AtomicInteger n = marked.remove(request.contentId());
+        AtomicLong nanos = embedNanos.remove(request.contentId());
         String audio = audioMarked.remove(request.contentId());
         if (audio == null) audio = "not marked: the sound did not go through labelAudio()";
         String payload = Payload.hex(Payload.forContent(request.contentId()));
@@ -88,6 +101,7 @@ public final class LumaWatermarker implements Watermarker {
         Map<String, String> facts = new LinkedHashMap<>();
         facts.put("payload", payload);
         facts.put("frames", String.valueOf(n.get()));
+        if (nanos != null) facts.put("embedMs", String.format(Locale.ROOT, "%.1f", nanos.get() / 1e6));
         facts.put("audio", audio);
         return new LayerStatus(Layers.WATERMARK, true, "keyed luma watermark, payload " + payload + " (64 bits + CRC-24) in " + n.get()
                 + " frame(s); sound " + audio, LayerStatus.State.PRESENT, facts);
