@@ -35,7 +35,8 @@ import io.kinora.api.vision.FaceDetector;
 
 /**
  * Frontal faces with OpenCV's cascade classifier and the LBP cascade of Puttemans, Ergun and Goedeme (KU Leuven,
- * 2017, BSD-3-Clause, shipped with OpenCV as {@code lbpcascade_frontalface_improved.xml}): grey, reduced to at most
+ * 2017, BSD-3-Clause, shipped with OpenCV as {@code lbpcascade_frontalface_improved.xml}, read from OpenCV's
+ * linux-x86_64 natives jar): grey, reduced to at most
  * {@code analysis.size} pixels on the long side (area average), histogram-equalised, scanned at scale steps of 1.1.
  * A face is kept when at least {@code min.neighbours} raw detections agree on it; its confidence is
  * {@code n / (n + 2 min.neighbours)} for n agreeing detections (0.33 at the threshold, 0.75 at six times it).
@@ -48,6 +49,8 @@ public final class FaceDetectorImpl implements FaceDetector {
 
     public static final String PID = "io.kinora.vision.faces";
     static final String CASCADE = "lbpcascade_frontalface_improved.xml";
+    /** Where OpenCV's linux-x86_64 natives jar (embedded, trimmed) carries the cascade. */
+    static final String CASCADE_RESOURCE = "/org/bytedeco/opencv/linux-x86_64/share/opencv4/lbpcascades/" + CASCADE;
     private static final Logger LOG = LoggerFactory.getLogger(FaceDetectorImpl.class);
 
     @ObjectClassDefinition(name = "Kinora face detector",
@@ -92,8 +95,8 @@ public final class FaceDetectorImpl implements FaceDetector {
         OpenCvRuntime.configureCacheDir(kinoraWork);
         OpenCvRuntime.ensureLoaded();
         String xml;
-        try (InputStream in = FaceDetectorImpl.class.getResourceAsStream(CASCADE)) {
-            if (in == null) throw new IOException(CASCADE + " is missing from the bundle");
+        try (InputStream in = FaceDetectorImpl.class.getResourceAsStream(CASCADE_RESOURCE)) {
+            if (in == null) throw new IOException(CASCADE_RESOURCE + " is missing (OpenCV's linux-x86_64 natives jar)");
             xml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         this.cascade = new CascadeClassifier();
