@@ -37,6 +37,8 @@ class FrameworkIT {
     @BeforeAll
     static void boot() throws Exception {
         Main.configureSystem(WORK, false);
+        // a fresh framework cache: a model version installed by an earlier, interrupted run must not still be there
+        KinoraFramework.deleteTree(WORK.resolve("felix-cache-it"));
         kinora = KinoraFramework.start(new KinoraFramework.Options(DIST, WORK, KinoraFramework.HEADLESS_LEVEL, "felix-cache-it", Map.of()));
         cliTracker = Main.trackCli(kinora.context());
         cli = Main.awaitCli(cliTracker, 120);
@@ -58,7 +60,7 @@ class FrameworkIT {
                 .map(b -> b.getSymbolicName() + " state " + b.getState()).collect(Collectors.toList());
         assertEquals(List.of(), notActive);
         for (String bsn : List.of("io.kinora.api", "io.kinora.engine", "io.kinora.voice", "io.kinora.ambient",
-                "io.kinora.compositor", "io.kinora.provenance", "io.kinora.jobs", "io.kinora.cli", "parallax")) {
+                "io.kinora.compositor", "io.kinora.vision", "io.kinora.provenance", "io.kinora.jobs", "io.kinora.cli", "parallax")) {
             Bundle b = Stream.of(kinora.context().getBundles()).filter(x -> bsn.equals(x.getSymbolicName())).findFirst().orElse(null);
             assertNotNull(b, bsn + " is installed");
             assertEquals(Bundle.ACTIVE, b.getState(), bsn + " is active");
@@ -150,7 +152,8 @@ class FrameworkIT {
             assertEquals("1.1.0", clipModelVersion("swap-1"));
             assertTrue(command(commands, "rollback", "image-to-video", "it").startsWith("routing:"));
             assertFalse(clipModelVersion("swap-2").equals("1.1.0"), "rolled back to the embedded version");
-            assertTrue(command(commands, "activate", "image-to-video", "1.1.0").startsWith("routing: every new job to parallax:1.1.0"));
+            String activated = command(commands, "activate", "image-to-video", "1.1.0");
+            assertTrue(activated.startsWith("routing: every new job to parallax:1.1.0"), activated);
             assertTrue(command(commands, "uninstall", "image-to-video", "1.1.0").startsWith("uninstalled"));
             assertFalse(clipModelVersion("swap-3").equals("1.1.0"), "pinned version gone -> latest ready");
             assertTrue(command(commands, "models").contains("RETIRED"));
