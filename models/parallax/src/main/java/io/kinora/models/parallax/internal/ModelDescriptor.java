@@ -1,5 +1,7 @@
 package io.kinora.models.parallax.internal;
 
+import io.kinora.json.Json;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

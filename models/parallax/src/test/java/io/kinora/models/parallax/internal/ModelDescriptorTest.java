@@ -1,5 +1,7 @@
 package io.kinora.models.parallax.internal;
 
+import io.kinora.json.Json;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
