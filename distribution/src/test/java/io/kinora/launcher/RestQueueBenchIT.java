@@ -145,6 +145,16 @@ class RestQueueBenchIT {
         }
         sched.putObject("poller").put("cpuSeconds", round(pollerSched[0] / 1e9)).put("runQueueWaitSeconds", round(pollerSched[1] / 1e9))
                 .put("timeslices", pollerSched[2]).put("runQueueWaitMillisPerTimeslice", round(pollerSched[2] == 0 ? 0 : pollerSched[1] / 1e6 / pollerSched[2]));
+        // the busiest threads by name (native threads carry the name of the thread that created them)
+        Map<String, Double> busiest = new java.util.HashMap<>();
+        schedAfter.forEach((tid, a) -> {
+            long[] b = schedBefore.get(tid);
+            long cpu = a[0] - (b == null || b[3] != a[3] ? 0 : b[0]);
+            busiest.merge(NAMES.get(a[5]) + " (nice " + a[4] + ")", cpu / 1e9, Double::sum);
+        });
+        ObjectNode top = sched.putObject("cpuSecondsByThreadName");
+        busiest.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(8)
+                .forEach(e -> top.put(e.getKey(), round(e.getValue())));
         java.util.TreeSet<String> niced = new java.util.TreeSet<>();
         schedAfter.values().stream().filter(a -> a[4] > 0).forEach(a -> niced.add(NAMES.get(a[5]) + " (nice " + a[4] + ")"));
         sched.put("nicedThreads", String.join(", ", niced));
