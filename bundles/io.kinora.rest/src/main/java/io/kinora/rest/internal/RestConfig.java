@@ -11,7 +11,7 @@ public @interface RestConfig {
             + "hash from 'kinora hash-password' (pbkdf2$iterations$salt$hash). Passwords are never stored in clear.")
     String[] users() default {};
 
-    @AttributeDefinition(name = "Bearer tokens", description = "One per entry: sha256:name:role, where sha256 is the hex SHA-256 of the token "
+    @AttributeDefinition(name = "Bearer tokens", description = "One per entry: sha256hex:name:role, where sha256hex is the hex SHA-256 of the token "
             + "(e.g. printf %s \"$TOKEN\" | sha256sum). The token itself is never stored.")
     String[] tokens() default {};
 
