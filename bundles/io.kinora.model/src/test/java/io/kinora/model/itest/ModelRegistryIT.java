@@ -349,7 +349,7 @@ class ModelRegistryIT {
         RoutingPolicy back = registry.rollback(FAMILY, "restart test");
         ModelVersion v5 = registry.versions(FAMILY).stream().filter(x -> x.info().version().equals("5.0.0")).findFirst().orElseThrow();
         assertEquals("rolled back by an operator: restart test; routing configuration io.kinora.model.routing~test-video "
-                + "set to pinned fake:1.1.0", v5.reason());
+                + "set to every new job to fake:1.1.0", v5.reason());
         assertEquals(RoutingPolicy.Mode.PINNED, back.mode());
         assertEquals(canary, registry.canary(FAMILY, "5.0.0", 30), "a rolled-back version is re-admitted");
         assertEquals("fake:1.1.0", canary.version());
