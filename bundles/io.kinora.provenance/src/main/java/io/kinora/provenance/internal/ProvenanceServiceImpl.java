@@ -283,10 +283,11 @@ public final class ProvenanceServiceImpl implements ProvenanceService {
     public List<LayerStatus> verify(Path file) {
         Mp4Inspection in = inspect(file);
         List<LayerStatus> layers = new ArrayList<>();
-        layers.add(new LayerStatus(Layers.VISIBLE, false, "not machine-checked: the visible label lives in the pixels and reading it back"
-                + " needs a video decoder and text detection, which this bundle does not have yet", LayerStatus.State.UNCHECKED, null));
-        layers.add(new LayerStatus(Layers.AUDIO, false, "not machine-checked: detecting the rhythm cue needs an audio decoder, which this"
-                + " bundle does not have yet", LayerStatus.State.UNCHECKED, null));
+        layers.add(new LayerStatus(Layers.VISIBLE, false, "not machine-checked: the visible label is burned into the pixels; reading it"
+                + " back needs text detection, which Kinora does not have yet (the seal's report of the clip says where and how long"
+                + " it was shown)", LayerStatus.State.UNCHECKED, null));
+        layers.add(new LayerStatus(Layers.AUDIO, false, "not machine-checked: verify decodes the sound for the watermark but does not"
+                + " look for the rhythm cue yet (the seal's report of the clip says whether it was mixed in)", LayerStatus.State.UNCHECKED, null));
         layers.add(implicitFound(in));
         layers.add(C2paReport.of(validator.get().validate(file)));
         layers.add(watermarker.detect(file));
