@@ -1,6 +1,7 @@
 package io.kinora.compositor.internal;
 
 import io.kinora.api.media.StageException;
+import io.kinora.natives.NativeLibraries;
 
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.global.avcodec;
@@ -9,61 +10,33 @@ import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Loads the embedded FFmpeg natives once per class loader (i.e. per installed revision of this bundle).
- *
- * <p>javacpp extracts the native libraries to {@code org.bytedeco.javacpp.cachedir}; when that system property is
- * not set, it is set to {@code <kinora.work>/javacpp} before the first javacpp use so nothing lands in the user's
- * home. The thread context class loader is this bundle's loader while the natives load.
+ * The embedded FFmpeg natives, loaded once per installed revision of this bundle into javacpp's cache under
+ * {@code <kinora.work>/javacpp} (see {@link NativeLibraries}), and the H.264 encoders this FFmpeg build has.
  */
 final class FfmpegRuntime {
-    static final String CACHEDIR_PROPERTY = "org.bytedeco.javacpp.cachedir";
-    private static final Logger LOG = LoggerFactory.getLogger(FfmpegRuntime.class);
-
-    private static boolean loaded;
-    private static String failure;
+    static final String CACHEDIR_PROPERTY = NativeLibraries.CACHEDIR_PROPERTY;
+    private static final NativeLibraries NATIVES = new NativeLibraries("FFmpeg", "io.kinora.compositor", FfmpegRuntime.class, () -> {
+        FFmpegFrameRecorder.tryLoad();
+        FFmpegFrameGrabber.tryLoad();
+        avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+        return "FFmpeg " + avutil.av_version_info().getString();
+    });
 
     private FfmpegRuntime() {
     }
 
     /** Chooses the javacpp cache directory from the kinora work folder unless the system property is already set. */
-    static synchronized void configureCacheDir(String kinoraWork) {
-        if (System.getProperty(CACHEDIR_PROPERTY) != null || kinoraWork == null || kinoraWork.isBlank()) return;
-        String dir = Path.of(kinoraWork, "javacpp").toAbsolutePath().toString();
-        System.setProperty(CACHEDIR_PROPERTY, dir);
-        LOG.info("javacpp native cache: {}", dir);
+    static void configureCacheDir(String kinoraWork) {
+        NativeLibraries.configureCacheDir(kinoraWork);
     }
 
-    static synchronized void ensureLoaded() {
-        if (loaded) return;
-        if (failure != null) throw new StageException(failure);
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(FfmpegRuntime.class.getClassLoader());
-        long t0 = System.nanoTime();
-        try {
-            FFmpegFrameRecorder.tryLoad();
-            FFmpegFrameGrabber.tryLoad();
-            avutil.av_log_set_level(avutil.AV_LOG_ERROR);
-            loaded = true;
-            LOG.info("FFmpeg {} loaded in {} ms ({})", avutil.av_version_info().getString(),
-                    (System.nanoTime() - t0) / 1_000_000, System.getProperty(CACHEDIR_PROPERTY, "~/.javacpp/cache"));
-        } catch (Exception | LinkageError e) {
-            failure = "the FFmpeg libraries embedded in io.kinora.compositor cannot be loaded on this machine ("
-                    + System.getProperty("os.name") + " " + System.getProperty("os.arch")
-                    + "; linux-x86_64 is supported): " + e;
-            LOG.error("FFmpeg native loading failed", e);
-            throw new StageException(failure);
-        } finally {
-            thread.setContextClassLoader(previous);
-        }
+    static void ensureLoaded() {
+        NATIVES.ensureLoaded();
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.kinora.provenance.internal.watermark;
 
 import io.kinora.api.media.StageException;
+import io.kinora.natives.NativeLibraries;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
@@ -28,11 +29,15 @@ import java.util.function.BooleanSupplier;
  * detector searches an offset window on top).
  */
 public final class ClipDecoder {
-    static final String CACHEDIR_PROPERTY = "org.bytedeco.javacpp.cachedir";
+    static final String CACHEDIR_PROPERTY = NativeLibraries.CACHEDIR_PROPERTY;
     static final int AUDIO_RATE = 48_000;
     private static final Logger LOG = LoggerFactory.getLogger(ClipDecoder.class);
-    private static boolean loaded;
-    private static String failure;
+    /** The embedded FFmpeg's decoders, loaded once per installed revision of this bundle (see {@link NativeLibraries}). */
+    private static final NativeLibraries NATIVES = new NativeLibraries("FFmpeg", "io.kinora.provenance", ClipDecoder.class, () -> {
+        FFmpegFrameGrabber.tryLoad();
+        avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+        return "decoders for watermark detection";
+    });
 
     /** What was read: picture size, frames handed to the detector, the clip's frame count, mono 48 kHz audio or null. */
     record Decoded(int width, int height, int framesRead, int framesInClip, float[] audio) {
@@ -42,31 +47,12 @@ public final class ClipDecoder {
     }
 
     /** Chooses the javacpp cache directory under the kinora work folder unless the system property is already set. */
-    public static synchronized void configureCacheDir(String kinoraWork) {
-        if (System.getProperty(CACHEDIR_PROPERTY) != null || kinoraWork == null || kinoraWork.isBlank()) return;
-        System.setProperty(CACHEDIR_PROPERTY, Path.of(kinoraWork, "javacpp").toAbsolutePath().toString());
+    public static void configureCacheDir(String kinoraWork) {
+        NativeLibraries.configureCacheDir(kinoraWork);
     }
 
-    static synchronized void ensureLoaded() {
-        if (loaded) return;
-        if (failure != null) throw new StageException(failure);
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(ClipDecoder.class.getClassLoader());
-        long t0 = System.nanoTime();
-        try {
-            FFmpegFrameGrabber.tryLoad();
-            avutil.av_log_set_level(avutil.AV_LOG_ERROR);
-            loaded = true;
-            LOG.info("FFmpeg decoder loaded for watermark detection in {} ms", (System.nanoTime() - t0) / 1_000_000);
-        } catch (Exception | LinkageError e) {
-            failure = "the FFmpeg libraries embedded in io.kinora.provenance cannot be loaded on this machine ("
-                    + System.getProperty("os.name") + " " + System.getProperty("os.arch") + "; linux-x86_64 is supported): " + e;
-            LOG.error("FFmpeg native loading failed", e);
-            throw new StageException(failure);
-        } finally {
-            thread.setContextClassLoader(previous);
-        }
+    static void ensureLoaded() {
+        NATIVES.ensureLoaded();
     }
 
     /** What the picture pass read: picture size, frames handed to the detector, the clip's frame count. */
