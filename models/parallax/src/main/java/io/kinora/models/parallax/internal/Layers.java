@@ -451,24 +451,14 @@ final class Layers {
             plate.set(new NDIndex(sel), tmp.create(plateBox, new Shape(1, 3, bh, bw)));
             // the patch itself: the alpha's bounding box in the box plus a 2 px transparent ring (fewer output
             // pixels to sample per frame)
-            int ax0 = bw;
-            int ay0 = bh;
-            int ax1 = -1;
-            int ay1 = -1;
-            for (int y = 0; y < bh; y++) {
-                for (int x = 0; x < bw; x++) {
-                    if (alpha[y * bw + x] > 0) {
-                        ax0 = Math.min(ax0, x);
-                        ax1 = Math.max(ax1, x);
-                        ay0 = Math.min(ay0, y);
-                        ay1 = Math.max(ay1, y);
-                    }
-                }
-            }
-            ax0 = Math.max(0, ax0 - 2);
-            ay0 = Math.max(0, ay0 - 2);
-            ax1 = Math.min(bw - 1, ax1 + 2);
-            ay1 = Math.min(bh - 1, ay1 + 2);
+            boolean[] covered = new boolean[bn];
+            for (int i = 0; i < bn; i++) covered[i] = alpha[i] > 0;
+            int[] ab = bbox(covered, bw, bh);
+            if (ab == null) ab = new int[] {bw, bh, -1, -1};
+            int ax0 = Math.max(0, ab[0] - 2);
+            int ay0 = Math.max(0, ab[1] - 2);
+            int ax1 = Math.min(bw - 1, ab[2] + 2);
+            int ay1 = Math.min(bh - 1, ab[3] + 2);
             int cw = ax1 - ax0 + 1;
             int ch = ay1 - ay0 + 1;
             float[] cropped = new float[5 * cw * ch];
