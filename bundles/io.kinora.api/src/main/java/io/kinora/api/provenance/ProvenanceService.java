@@ -1,6 +1,7 @@
 package io.kinora.api.provenance;
 
 import io.kinora.api.media.AudioBuffer;
+import io.kinora.api.scene.SceneSpec;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -21,6 +22,17 @@ public interface ProvenanceService {
 
     /** The master with the audio label the policy asks for (unchanged when none). */
     AudioBuffer labelAudio(ProvenanceRequest request, AudioBuffer master);
+
+    /**
+     * How many seconds at the start of a clip of {@code scene} the audio label that {@link #labelAudio} will mix in
+     * takes (0 when the scene's policy asks for none), so the dialogue can begin after it instead of under it.
+     * Throws {@link io.kinora.api.media.StageException} for an unknown policy, as {@link #labelAudio} would.
+     *
+     * @since 1.3
+     */
+    default double audioLabelSeconds(SceneSpec scene) {
+        return 0;
+    }
 
     /** Container metadata carrying the implicit label (key to value). */
     Map<String, String> implicitMetadata(ProvenanceRequest request);

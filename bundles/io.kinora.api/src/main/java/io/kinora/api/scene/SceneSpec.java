@@ -3,6 +3,7 @@ package io.kinora.api.scene;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -32,6 +33,8 @@ public record SceneSpec(String image, String prompt, Double duration, int fps, R
 
     public static final int DEFAULT_FPS = 24;
     private static final Pattern ID = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
+    /** Character ids that would collide with the names of a clip's other stems ({@code -ambience.wav}, {@code -mix.wav}). */
+    private static final List<String> RESERVED_IDS = List.of("ambience", "mix");
     private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}(-[A-Za-z0-9]{2,8})*");
 
     public SceneSpec {
@@ -95,6 +98,10 @@ public record SceneSpec(String image, String prompt, Double duration, int fps, R
                 p.add(new Problem(f + ".id", "must start with a letter and contain only letters, digits, '-' or '_' (max 64), was " + quote(c.id())));
             } else if (!ids.add(c.id())) {
                 p.add(new Problem(f + ".id", "duplicates the id " + quote(c.id())));
+            } else if (RESERVED_IDS.contains(c.id().toLowerCase(Locale.ROOT))) {
+                p.add(new Problem(f + ".id", quote(c.id()) + " is reserved: the stems of a clip are named <clip>-<character id>.wav beside <clip>-"
+                        + String.join(".wav and <clip>-", RESERVED_IDS) + ".wav; choose another id (the name shown in captions can still be "
+                        + quote(c.id()) + ")"));
             }
             if (c.position() != null) {
                 if (!inUnit(c.position().x())) p.add(new Problem(f + ".position.x", "must be between 0 and 1, was " + c.position().x()));

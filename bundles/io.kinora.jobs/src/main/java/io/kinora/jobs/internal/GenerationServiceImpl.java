@@ -207,7 +207,7 @@ public final class GenerationServiceImpl implements GenerationService, SceneSpec
                     scene.aspects().size(), scene.seed());
             Map<String, String> cast = voices.cast(scene.characters(), scene.language());
             List<Speech> speech = speakLines(scene, cast, cfg.speech_threads(), listener, cancel);
-            Timeline timeline = TimelinePlanner.plan(scene, speech);
+            Timeline timeline = TimelinePlanner.plan(scene, speech, provenance.audioLabelSeconds(scene));
             end(Stage.PLAN);
 
             begin(Stage.AMBIENCE);

@@ -16,7 +16,8 @@ import java.util.Locale;
 /**
  * Places synthesized lines on the clip and derives its length and shot plan.
  * <ul>
- * <li>The first line starts after a short lead-in so the picture establishes before anyone speaks.</li>
+ * <li>The first line starts after a short lead-in so the picture establishes before anyone speaks, and after the
+ * audio label (the GB 45438 rhythm cue) when the label policy mixes one in, so the cue is never heard over words.</li>
  * <li>Lines follow each other with a natural gap: shorter when the same character continues, longer at a
  * change of speaker (a turn), or the line's own {@code pauseBefore}.</li>
  * <li>The clip ends a tail after the last word; a requested duration must hold the whole dialogue.</li>
@@ -31,6 +32,8 @@ public final class TimelinePlanner {
     static final double TURN_GAP = 0.45;
     static final double SILENT_CLIP = 5.0;
     static final double ANTICIPATE = 0.2;
+    /** Silence between the end of an audio label and the first word. */
+    static final double AFTER_AUDIO_LABEL = 0.3;
 
     private TimelinePlanner() {
     }
@@ -40,6 +43,15 @@ public final class TimelinePlanner {
      * @param voices voice id used for each line, same order
      */
     public static Timeline plan(SceneSpec scene, List<Speech> speech) {
+        return plan(scene, speech, 0);
+    }
+
+    /**
+     * @param audioLabelSeconds length of the audio label at the start of the clip (0 for none): the first line starts
+     *                          {@value #AFTER_AUDIO_LABEL} s after it at the earliest, even when it asks for an earlier
+     *                          {@code pauseBefore}
+     */
+    public static Timeline plan(SceneSpec scene, List<Speech> speech, double audioLabelSeconds) {
         if (speech.size() != scene.lines().size()) {
             throw new IllegalArgumentException("expected " + scene.lines().size() + " speeches, got " + speech.size());
         }
@@ -52,8 +64,9 @@ public final class TimelinePlanner {
             if (i > 0) {
                 t += line.pauseBefore() != null ? line.pauseBefore()
                         : line.character().equals(previous) ? SAME_SPEAKER_GAP : TURN_GAP;
-            } else if (line.pauseBefore() != null) {
-                t = line.pauseBefore();
+            } else {
+                if (line.pauseBefore() != null) t = line.pauseBefore();
+                if (audioLabelSeconds > 0) t = Math.max(t, audioLabelSeconds + AFTER_AUDIO_LABEL);
             }
             double start = t;
             double end = start + s.audio().durationSeconds();

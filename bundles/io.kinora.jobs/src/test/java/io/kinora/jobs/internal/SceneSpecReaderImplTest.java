@@ -83,6 +83,27 @@ class SceneSpecReaderImplTest {
     }
 
     @Test
+    void characterIdsThatWouldOverwriteAnotherStemAreRefused() {
+        List<String> p = problems("""
+                {"prompt":"p","characters":[{"id":"mix"},{"id":"Ambience"},{"id":"mia"}],
+                 "lines":[{"character":"mia","text":"Hello."}]}
+                """);
+        assertEquals(2, p.size(), String.join("\n", p));
+        assertTrue(p.get(0).startsWith("characters[0].id: \"mix\" is reserved"), p.get(0));
+        assertTrue(p.get(1).startsWith("characters[1].id: \"Ambience\" is reserved"), p.get(1));
+    }
+
+    @Test
+    void aCharacterWithoutLinesIsAllowed() throws Exception {
+        SceneSpec s = read("""
+                {"prompt":"p","characters":[{"id":"mia"},{"id":"ben","position":{"x":0.7,"y":0.5}}],
+                 "lines":[{"character":"mia","text":"Hello."}]}
+                """);
+        assertEquals(2, s.characters().size());
+        assertEquals(1, s.lines().size());
+    }
+
+    @Test
     void notJsonNamesLineAndColumn() {
         List<String> p = problems("{\"prompt\": \"x\",\n  oops}");
         assertEquals(1, p.size());

@@ -63,6 +63,22 @@ class TimelinePlannerTest {
     }
 
     @Test
+    void theFirstLineWaitsForTheAudioLabel() {
+        SceneSpec s = scene(null, List.of(new LineSpec("a", "x", null), new LineSpec("b", "y", null)));
+        Timeline plain = TimelinePlanner.plan(s, List.of(speech(1.0), speech(1.0)), 0);
+        assertEquals(TimelinePlanner.LEAD_IN, plain.lines().get(0).start(), 1e-9);
+        Timeline cued = TimelinePlanner.plan(s, List.of(speech(1.0), speech(1.0)), 1.32);
+        assertEquals(1.32 + TimelinePlanner.AFTER_AUDIO_LABEL, cued.lines().get(0).start(), 1e-9);
+        assertEquals(cued.lines().get(0).end() + TimelinePlanner.TURN_GAP, cued.lines().get(1).start(), 1e-9);
+        assertEquals(cued.lines().get(0).start() + 0.05, cued.lines().get(0).words().get(0).start(), 1e-9);
+        // an earlier pauseBefore for the first line cannot put words under the cue; a later one is kept
+        Timeline early = TimelinePlanner.plan(scene(null, List.of(new LineSpec("a", "x", 0.2))), List.of(speech(1.0)), 1.32);
+        assertEquals(1.62, early.lines().get(0).start(), 1e-9);
+        Timeline late = TimelinePlanner.plan(scene(null, List.of(new LineSpec("a", "x", 2.5))), List.of(speech(1.0)), 1.32);
+        assertEquals(2.5, late.lines().get(0).start(), 1e-9);
+    }
+
+    @Test
     void requestedDurationMustHoldTheDialogue() {
         SceneSpec s = scene(2.0, List.of(new LineSpec("a", "x", null)));
         StageException e = assertThrows(StageException.class, () -> TimelinePlanner.plan(s, List.of(speech(3.0))));

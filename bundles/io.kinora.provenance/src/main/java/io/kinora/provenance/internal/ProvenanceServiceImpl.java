@@ -6,6 +6,7 @@ import io.kinora.api.provenance.FrameLabeler;
 import io.kinora.api.provenance.LayerStatus;
 import io.kinora.api.provenance.ProvenanceRequest;
 import io.kinora.api.provenance.ProvenanceService;
+import io.kinora.api.scene.SceneSpec;
 import io.kinora.provenance.internal.audio.RhythmCue;
 import io.kinora.provenance.internal.bmff.BmffFormatException;
 import io.kinora.provenance.internal.bmff.MetadataEntry;
@@ -296,9 +297,18 @@ public final class ProvenanceServiceImpl implements ProvenanceService {
 
     // ---------------------------------------------------------------------------------------------------------
 
+    @Override
+    public double audioLabelSeconds(SceneSpec scene) {
+        return policyFor(scene).audioCue() ? RhythmCue.TOTAL_UNITS * RhythmCue.UNIT_SECONDS : 0;
+    }
+
     LabelPolicy policyFor(ProvenanceRequest request) {
         checkRequest(request);
-        String asked = request.scene() == null ? null : request.scene().labels().policy();
+        return policyFor(request.scene());
+    }
+
+    private LabelPolicy policyFor(SceneSpec scene) {
+        String asked = scene == null ? null : scene.labels().policy();
         if (asked == null || asked.isBlank()) {
             LabelPolicy p = policies.get(defaultPolicy);
             if (p == null) {
