@@ -69,7 +69,10 @@ import java.util.regex.Pattern;
 @Designate(ocd = RestConfig.class)
 @HttpWhiteboardContextSelect(KinoraRestContext.SELECT)
 @HttpWhiteboardServletPattern("/api/*")
-@HttpWhiteboardServletMultipart(enabled = true, fileSizeThreshold = 1024 * 1024, maxFileSize = 64L * 1024 * 1024)
+// maxRequestSize given here too: the annotation's own default (-1, unlimited) would otherwise be the service property
+// RestConfig reads, whatever RestConfig's default says
+@HttpWhiteboardServletMultipart(enabled = true, fileSizeThreshold = 1024 * 1024, maxFileSize = 64L * 1024 * 1024,
+        maxRequestSize = 64L * 1024 * 1024)
 public final class KinoraApiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(KinoraApiServlet.class);
@@ -236,7 +239,7 @@ public final class KinoraApiServlet extends HttpServlet {
             throw new BadRequest(415, "submit as multipart/form-data with the parts 'image' (the picture) and 'scene' (the SceneSpec JSON)");
         }
         long max = config.osgi_http_whiteboard_servlet_multipart_maxRequestSize();
-        if (req.getContentLengthLong() > max) {
+        if (max > 0 && req.getContentLengthLong() > max) {
             // refused before a byte is read (the container's own check comes only while it parses the parts)
             throw new BadRequest(413, "the upload is " + req.getContentLengthLong() + " bytes; the limit is " + max
                     + " (" + RestConfig.PID + ", osgi.http.whiteboard.servlet.multipart.maxRequestSize)");
@@ -374,7 +377,7 @@ public final class KinoraApiServlet extends HttpServlet {
             if (type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
                 Part file;
                 long max = config.osgi_http_whiteboard_servlet_multipart_maxRequestSize();
-                if (req.getContentLengthLong() > max) {
+                if (max > 0 && req.getContentLengthLong() > max) {
                     throw new BadRequest(413, "the upload is " + req.getContentLengthLong() + " bytes; the limit is " + max
                             + " (" + RestConfig.PID + ", osgi.http.whiteboard.servlet.multipart.maxRequestSize)");
                 }
@@ -461,7 +464,7 @@ public final class KinoraApiServlet extends HttpServlet {
         try {
             if (type.startsWith("multipart/form-data")) {
                 long max = config.osgi_http_whiteboard_servlet_multipart_maxRequestSize();
-                if (req.getContentLengthLong() > max) {
+                if (max > 0 && req.getContentLengthLong() > max) {
                     throw new BadRequest(413, "the upload is " + req.getContentLengthLong() + " bytes; the limit is " + max
                             + " (" + RestConfig.PID + ", osgi.http.whiteboard.servlet.multipart.maxRequestSize)");
                 }
@@ -533,7 +536,7 @@ public final class KinoraApiServlet extends HttpServlet {
         }
         LOG.debug("multipart upload refused", e);
         if (tooLarge) {
-            return new BadRequest(413, "the upload is larger than the limit of " + max + " bytes (" + RestConfig.PID
+            return new BadRequest(413, "the upload is larger than the limit" + (max > 0 ? " of " + max + " bytes" : "") + " (" + RestConfig.PID
                     + ", osgi.http.whiteboard.servlet.multipart.maxRequestSize, per file maxFileSize)");
         }
         return new BadRequest(400, "the multipart/form-data body could not be read" + (why.length() == 0 ? "" : ": " + why));
