@@ -69,8 +69,38 @@ class ConsoleBrowserIT {
             assertTrue(browser.eval("document.querySelector('#job-" + id + " video').duration").asDouble() > 4, "the inline player loads the clip");
             browser.screenshot(SHOTS.resolve("kinora-jobs-done.png"));
 
+            // a second job, cancelled with its Cancel button while it runs
+            browser.setFile("#submit input[name=image]", DIST.resolve("samples/bottle.png"));
+            browser.setFile("#submit input[name=scene]", DIST.resolve("samples/two-speakers.json"));
+            browser.eval("document.querySelector('#submit button').click()");
+            browser.waitFor("/queued job-/.test(document.getElementById('submitResult').textContent)"
+                    + " && !document.getElementById('submitResult').textContent.includes('" + id + "')", 30);
+            String second = browser.eval("document.getElementById('submitResult').textContent.replace('queued ', '')").asText();
+            String row = "#job-" + second;
+            browser.waitFor("document.querySelector('" + row + " [data-state]') && document.querySelector('" + row + " [data-state]').getAttribute('data-state') === 'RUNNING'", 120);
+            browser.screenshot(SHOTS.resolve("kinora-jobs-before-cancel.png"));
+            browser.eval("[...document.querySelectorAll('" + row + " button')].find(b => b.textContent === 'Cancel').click()");
+            browser.waitFor("document.querySelector('" + row + " [data-state]').getAttribute('data-state') === 'CANCELLED'", 60);
+            assertTrue(browser.eval("document.querySelector('" + row + " .FAILED').textContent").asText().startsWith("cancelled while"),
+                    "the row says why it ended");
+            assertEquals(0, browser.eval("[...document.querySelectorAll('" + row + " button')].filter(b => b.textContent === 'Cancel').length").asInt(),
+                    "a cancelled job has no Cancel button");
+            assertEquals("SUCCEEDED", browser.eval("document.querySelector('#job-" + id + " [data-state]').getAttribute('data-state')").asText(),
+                    "the first job is unaffected");
+            browser.screenshot(SHOTS.resolve("kinora-jobs-cancelled.png"));
+
             browser.open(console + "kinora-voices", auth);
             browser.waitFor("document.querySelectorAll('#voices tbody tr').length >= 4", 30);
+            // the first voice's preview: an <audio> element whose source the browser loads and can play
+            browser.eval("document.querySelector('#voices tbody tr td:last-child button').click()");
+            String audio = "document.querySelector('#voices tbody tr td:last-child audio')";
+            browser.waitFor(audio + " && (" + audio + ".readyState >= 1 || " + audio + ".error)", 120);
+            String audioError = browser.eval(audio + ".error ? 'error ' + " + audio + ".error.code + ': ' + " + audio + ".error.message : ''").asText();
+            assertEquals("", audioError, "the preview decodes in the browser");
+            assertTrue(browser.eval(audio + ".src").asText().endsWith(".wav"));
+            assertTrue(browser.eval(audio + ".duration").asDouble() > 0.3, "the preview has sound to play");
+            assertTrue(!browser.eval(audio + ".canPlayType('audio/wav')").asText().isEmpty(), "the browser plays WAV");
+            assertEquals("RIFF", browser.eval("fetch(" + audio + ".src).then(r => r.arrayBuffer()).then(b => String.fromCharCode(...new Uint8Array(b).slice(0, 4)))").asText());
             browser.screenshot(SHOTS.resolve("kinora-voices.png"));
 
             browser.open(console + "kinora-provenance", auth);
@@ -84,6 +114,15 @@ class ConsoleBrowserIT {
             browser.eval("document.querySelector('#verify button').click()");
             browser.waitFor("document.querySelector('#layers tr[data-layer=\"implicit-label\"]')", 30);
             assertEquals("yes", browser.eval("document.querySelector('#layers tr[data-layer=\"implicit-label\"] td:nth-child(2)').textContent").asText());
+            // every layer is shown: the visible and audio labels, the implicit label, the C2PA manifest, the watermark
+            for (String layer : java.util.List.of("visible-label", "audio-label", "implicit-label", "c2pa", "watermark")) {
+                String tr = "document.querySelector('#layers tr[data-layer=\"" + layer + "\"]')";
+                assertTrue(browser.eval("!!" + tr).asBoolean(), "the layer " + layer + " is shown");
+                assertTrue(browser.eval(tr + ".querySelector('td:nth-child(2)').textContent").asText().matches("yes|no"), layer);
+                assertTrue(!browser.eval(tr + ".querySelector('td:nth-child(3)').textContent").asText().isBlank(), "the layer " + layer + " says why");
+            }
+            assertEquals("yes", browser.eval("document.querySelector('#layers tr[data-layer=\"c2pa\"] td:nth-child(2)').textContent").asText(),
+                    "the clip carries its signed C2PA manifest");
             browser.screenshot(SHOTS.resolve("kinora-provenance-verify.png"));
 
             // Models: upload a second parallax version, give it a 30 % canary, roll it back

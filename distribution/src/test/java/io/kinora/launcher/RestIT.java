@@ -42,6 +42,8 @@ class RestIT {
     final ObjectMapper json = new ObjectMapper();
     Process server;
     int port;
+    /** The Web Console's admin password, when this start generated one (no stored console credentials). */
+    String consolePassword;
 
     @BeforeEach
     void configure() throws Exception {
@@ -73,6 +75,8 @@ class RestIT {
         StringBuilder seen = new StringBuilder();
         for (String line; (line = out.readLine()) != null; ) {
             seen.append(line).append('\n');
+            int i = line.indexOf("is stored): ");
+            if (i >= 0) consolePassword = line.substring(i + "is stored): ".length()).trim();
             if (line.contains("Stop: Ctrl-C")) break;
         }
         assertTrue(seen.toString().contains("is running"), seen.toString());

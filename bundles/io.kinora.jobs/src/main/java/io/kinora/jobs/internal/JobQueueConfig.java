@@ -28,6 +28,11 @@ public @interface JobQueueConfig {
     @AttributeDefinition(name = "Max image bytes", description = "Largest uploaded image accepted, in bytes.")
     long max_image_bytes() default 64L * 1024 * 1024;
 
+    @AttributeDefinition(name = "Max image pixels", description = "Largest image accepted at submission, in pixels (width x height), "
+            + "read from the image's header before the job is stored, so a job is refused at once instead of failing when it runs. "
+            + "The generation (configuration io.kinora.jobs, max.image.pixels) checks its own limit again when the job runs.")
+    long max_image_pixels() default 40_000_000L;
+
     @AttributeDefinition(name = "Retention (days)", description = "Finished jobs and their results are deleted after this many days.")
     int retention_days() default 7;
 

@@ -97,6 +97,18 @@ public final class JobServiceImpl implements JobService, JobRunner {
     private static final Set<String> IMAGE_TYPES = Set.of("png", "jpg", "jpeg", "bmp", "gif");
     private static final DateTimeFormatter ID_DATE = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
     /** Share of a job's wall time each stage takes, for the overall fraction and the ETA. */
+    /** Posted when retention deletes a finished job (its folder and results); {@code job.state} is the state it had. */
+    static final String TOPIC_DELETED = TOPIC_PREFIX + "DELETED";
+    /** The state a job had before the change an event announces (absent for a new job and for a deletion). */
+    static final String PROP_PREVIOUS_STATE = "job.previous.state";
+    /** {@link JobInfo#SCHEDULER_LOCAL} or the host scheduler's name. */
+    static final String PROP_SCHEDULER = "job.scheduler";
+    /** Why a job failed or was cancelled (the job's error), when it has one. */
+    static final String PROP_ERROR = "job.error";
+    /** Why a change was made outside the job's own run: a restart's recovery, retention, another instance. */
+    static final String PROP_REASON = "job.reason";
+    /** Events kept while no Event Admin has been bound yet (see {@link #bindEvents}). */
+    private static final int MAX_PENDING_EVENTS = 10_000;
     private static final Map<Stage, Double> WEIGHT = new EnumMap<>(Map.of(
             Stage.PLAN, 0.12, Stage.AMBIENCE, 0.03, Stage.MIX, 0.05, Stage.VIDEO, 0.75, Stage.SIGN, 0.05));
 
@@ -122,6 +134,13 @@ public final class JobServiceImpl implements JobService, JobRunner {
     private final List<Thread> workers = new ArrayList<>();
     private final ScheduledExecutorService housekeeping;
     private volatile EventAdmin events;
+    /**
+     * Events of state changes made before the first Event Admin was bound: restart recovery runs in the constructor,
+     * and the workers start there too, before DS binds the optional reference. Posted, in order, when one is bound;
+     * guarded by itself. After the first binding nothing is kept while there is no Event Admin.
+     */
+    private final List<Event> pendingEvents = new ArrayList<>();
+    private boolean eventsEverBound;
     /** The host's job system that new jobs go to (see {@link #mode()}); its {@code get()} is null while there is none. */
     private final Supplier<JobScheduler> hosts;
     private volatile boolean running = true;
@@ -182,7 +201,15 @@ public final class JobServiceImpl implements JobService, JobRunner {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void bindEvents(EventAdmin eventAdmin) { this.events = eventAdmin; }
+    void bindEvents(EventAdmin eventAdmin) {
+        synchronized (pendingEvents) {
+            this.events = eventAdmin;
+            eventsEverBound = true;
+            // postEvent only queues the event; holding the monitor keeps newer events behind these
+            for (Event e : pendingEvents) post(eventAdmin, e);
+            pendingEvents.clear();
+        }
+    }
 
     void unbindEvents(EventAdmin eventAdmin) {
         if (this.events == eventAdmin) this.events = null;
@@ -245,6 +272,9 @@ public final class JobServiceImpl implements JobService, JobRunner {
         if (!IMAGE_TYPES.contains(ext)) {
             throw new JobRejectedException("image: '" + s.imageName() + "' must be one of " + IMAGE_TYPES.stream().sorted().toList(), false, 0);
         }
+        // the pixel limit from the image's header, before the job is stored: a job is never queued only to fail on it
+        Optional<String> badImage = ImageHeader.check(s.image(), s.imageName(), config.max_image_pixels());
+        if (badImage.isPresent()) throw new JobRejectedException(badImage.get(), false, 0);
         String owner = s.owner() == null || s.owner().isBlank() ? "anonymous" : s.owner();
         String mode = mode();
         JobScheduler target = mode.equals("local") ? null : hosts.get();
@@ -275,6 +305,7 @@ public final class JobServiceImpl implements JobService, JobRunner {
             throw new JobRejectedException("the job could not be stored: " + e.getMessage(), true, 60);
         }
         JobRejectedException refused = null;
+        JobInfo queuedInfo = null;
         synchronized (lock) {
             try {
                 admit(owner); // again: other submissions may have filled the queue meanwhile
@@ -287,10 +318,13 @@ public final class JobServiceImpl implements JobService, JobRunner {
             }
             if (refused == null) {
                 jobs.put(r.id, r);
-                changed(r);
                 if (target == null) {
+                    // posted with the lock held, before a worker can take the job: QUEUED always comes before RUNNING
+                    queuedInfo = announce(r, null, null);
                     queue.add(r);
                     lock.notifyAll();
+                } else {
+                    queuedInfo = changed(r);
                 }
             }
         }
@@ -316,7 +350,8 @@ public final class JobServiceImpl implements JobService, JobRunner {
         }
         AUDIT.info("job {} queued for {} (priority {}, scheduler {})", r.id, owner, r.priority,
                 r.scheduler == null ? JobInfo.SCHEDULER_LOCAL : r.scheduler);
-        publish(r);
+        // a host job: once the host took it (it may already have delivered and started it: then RUNNING came first)
+        if (target != null) publish(queuedInfo, null, null);
         return snapshot(r);
     }
 
@@ -357,6 +392,17 @@ public final class JobServiceImpl implements JobService, JobRunner {
         }
         out.sort(Comparator.comparing(JobInfo::submitted).reversed().thenComparing(JobInfo::id));
         return out;
+    }
+
+    /**
+     * With the lock held, after a change of a job's state: posts its event, then publishes its new snapshot, so whoever
+     * sees the new state (status and list read the snapshots without the lock) can count on its event being posted.
+     */
+    private JobInfo announce(JobRecord r, JobState before, String reason) {
+        JobInfo i = r.info();
+        publish(i, before, reason);
+        published.put(r.id, i);
+        return i;
     }
 
     /** With the lock held, after every change of a job: publishes its new snapshot. */
@@ -483,12 +529,11 @@ public final class JobServiceImpl implements JobService, JobRunner {
                 r.stageProgress = 0;
                 r.progress = 0;
                 r.error = null;
-                changed(r);
+                announce(r, JobState.QUEUED, null);
                 persistQuietly(r);
                 flag = new CancelFlag(Cancellation.NEVER, null);
                 cancellers.put(r.id, flag);
             }
-            publish(r);
             execute(r, flag, JobRunner.Listener.NONE);
         }
     }
@@ -521,6 +566,7 @@ public final class JobServiceImpl implements JobService, JobRunner {
                         + " times (the instance stopped or was killed while it ran); giving up");
                 return r.info();
             }
+            JobState before = r.state;
             r.state = JobState.RUNNING;
             r.started = clock.instant();
             r.attempts++;
@@ -529,13 +575,12 @@ public final class JobServiceImpl implements JobService, JobRunner {
             r.progress = 0;
             r.etaSeconds = null;
             r.error = null;
-            changed(r);
+            announce(r, before, null);
             persistQuietly(r);
             flag = new CancelFlag(stop == null ? Cancellation.NEVER : stop, marker);
             cancellers.put(jobId, flag);
         }
         AUDIT.info("job {} started by host scheduler '{}' (attempt {})", jobId, r.scheduler, r.attempts);
-        publish(r);
         execute(r, flag, listener == null ? JobRunner.Listener.NONE : listener);
         synchronized (lock) {
             return r.info();
@@ -546,7 +591,10 @@ public final class JobServiceImpl implements JobService, JobRunner {
     private void execute(JobRecord r, CancelFlag cancel, JobRunner.Listener listener) {
         Path dir = folder.resolve(r.id);
         Path results = dir.resolve("results");
-        long startNanos = System.nanoTime();
+        Instant start;
+        synchronized (lock) {
+            start = r.started == null ? clock.instant() : r.started; // set with RUNNING
+        }
         try {
             deleteTree(results);
             Files.createDirectories(results);
@@ -554,7 +602,7 @@ public final class JobServiceImpl implements JobService, JobRunner {
             GenerationResult result = generation.generate(
                     new GenerationRequest(scene, dir.resolve(r.imageName), results.resolve("clip.mp4"), r.id),
                     (stage, fraction, message) -> {
-                        listener.progress(progress(r, stage, fraction, startNanos));
+                        listener.progress(progress(r, stage, fraction, start));
                     }, cancel);
             List<String> names;
             try (Stream<Path> files = Files.list(results)) {
@@ -593,21 +641,22 @@ public final class JobServiceImpl implements JobService, JobRunner {
 
     /** Called with the lock held. A job interrupted by shutdown goes back to QUEUED, to run again at the next start. */
     private void finish(JobRecord r, JobState state, String error) {
+        JobState before = r.state;
         r.state = state;
         r.error = error;
         r.finished = state.isFinal() ? clock.instant() : null;
         if (state == JobState.QUEUED) r.attempts = Math.max(0, r.attempts - 1);
-        changed(r);
         persistQuietly(r);
         AUDIT.info("job {} {}{}", r.id, state, error == null ? "" : ": " + error);
-        publish(r);
+        announce(r, before, null);
     }
 
-    private JobInfo progress(JobRecord r, Stage stage, double fraction, long startNanos) {
+    /** With the service's clock (also for the elapsed time, so a test's clock decides the ETA). */
+    private JobInfo progress(JobRecord r, Stage stage, double fraction, Instant start) {
         double done = 0;
         for (Stage s : Stage.values()) if (s.ordinal() < stage.ordinal()) done += WEIGHT.get(s);
         done += WEIGHT.get(stage) * Math.max(0, Math.min(1, fraction));
-        double elapsed = (System.nanoTime() - startNanos) / 1e9;
+        double elapsed = Math.max(0, Duration.between(start, clock.instant()).toNanos() / 1e9);
         synchronized (lock) {
             r.stage = stage.id();
             r.stageProgress = fraction;
@@ -636,6 +685,7 @@ public final class JobServiceImpl implements JobService, JobRunner {
         }
         found.sort(Comparator.comparing((JobRecord r) -> r.submitted).thenComparing(r -> r.id));
         int held = 0;
+        List<JobRecord> recovered = new ArrayList<>();
         for (JobRecord r : found) {
             r.sequence = sequence++;
             jobs.put(r.id, r);
@@ -651,6 +701,7 @@ public final class JobServiceImpl implements JobService, JobRunner {
                 persist(r);
             }
             if (r.state == JobState.RUNNING) {
+                recovered.add(r);
                 if (r.attempts >= config.max_attempts()) {
                     r.state = JobState.FAILED;
                     r.finished = clock.instant();
@@ -671,6 +722,9 @@ public final class JobServiceImpl implements JobService, JobRunner {
             }
         }
         jobs.values().forEach(this::changed);
+        for (JobRecord r : recovered) {
+            publish(r.info(), JobState.RUNNING, "recovered after a restart: the node stopped or was killed while the job ran");
+        }
         if (held > 0) LOG.info("{} unfinished job(s) are held by a host scheduler, which delivers them again", held);
     }
 
@@ -715,6 +769,7 @@ public final class JobServiceImpl implements JobService, JobRunner {
     /** With the lock held: takes the state another instance stored for a host job, if it differs. */
     private void apply(JobRecord r, JobRecord d) {
         if (d.state == r.state && d.attempts == r.attempts) return;
+        JobState before = r.state;
         r.state = d.state;
         r.attempts = d.attempts;
         r.started = d.started;
@@ -725,7 +780,9 @@ public final class JobServiceImpl implements JobService, JobRunner {
         r.stage = null;
         r.stageProgress = 0;
         r.etaSeconds = null;
-        changed(r);
+        // a change another instance made (and stored in the shared folder): announced here once this instance sees it
+        if (before != d.state) announce(r, before, "seen in the shared job folder (the host scheduler '" + r.scheduler + "' runs it)");
+        else changed(r);
     }
 
     /** Deletes finished jobs past the retention age, then the oldest finished ones while results exceed the budget. */
@@ -750,13 +807,20 @@ public final class JobServiceImpl implements JobService, JobRunner {
                 Instant end = r.finished == null ? r.submitted : r.finished;
                 boolean old = end.isBefore(cutoff);
                 if (old || total > budget) {
+                    String reason = old ? "older than " + config.retention_days() + " days (" + JobQueueConfig.PID + " retention.days)"
+                            : "finished jobs' results over the budget of " + config.max_results_mib() + " MiB (" + JobQueueConfig.PID + " max.results.mib)";
+                    JobInfo last;
                     synchronized (lock) {
                         jobs.remove(r.id);
-                        published.remove(r.id);
+                        last = published.remove(r.id);
                     }
                     deleteTree(folder.resolve(r.id));
                     total -= sizes.get(r.id);
-                    AUDIT.info("job {} deleted by retention ({})", r.id, old ? "older than " + config.retention_days() + " days" : "results over budget");
+                    AUDIT.info("job {} deleted by retention ({})", r.id, reason);
+                    if (last != null) {
+                        Map<String, Object> props = properties(last, null, reason);
+                        post(new Event(TOPIC_DELETED, props));
+                    }
                 }
             }
         } catch (RuntimeException e) {
@@ -770,22 +834,49 @@ public final class JobServiceImpl implements JobService, JobRunner {
         }
     }
 
-    private void publish(JobRecord r) {
-        EventAdmin ea = events;
-        if (ea == null) return;
+    /**
+     * Posts the state change a snapshot shows, under {@link #TOPIC_PREFIX} + its state. Called with the lock held where
+     * the change is made, so each job's events are posted in the order of its changes ({@code postEvent} only queues).
+     */
+    private void publish(JobInfo info, JobState previous, String reason) {
+        post(event(info, previous, reason));
+    }
+
+    private Event event(JobInfo info, JobState previous, String reason) {
+        return new Event(TOPIC_PREFIX + info.state().name(), properties(info, previous, reason));
+    }
+
+    private static Map<String, Object> properties(JobInfo info, JobState previous, String reason) {
         Map<String, Object> props = new HashMap<>();
-        JobState state;
-        synchronized (lock) {
-            state = r.state;
-            props.put(PROP_JOB_ID, r.id);
-            props.put(PROP_OWNER, r.owner);
-            props.put(PROP_STATE, r.state.name());
-            if (r.error != null) props.put("job.error", r.error);
+        props.put(PROP_JOB_ID, info.id());
+        props.put(PROP_OWNER, info.owner());
+        props.put(PROP_STATE, info.state().name());
+        props.put(PROP_SCHEDULER, info.scheduler());
+        if (previous != null) props.put(PROP_PREVIOUS_STATE, previous.name());
+        if (info.error() != null) props.put(PROP_ERROR, info.error());
+        if (reason != null) props.put(PROP_REASON, reason);
+        return props;
+    }
+
+    private void post(Event e) {
+        EventAdmin ea = events;
+        if (ea == null) {
+            synchronized (pendingEvents) {
+                ea = events;
+                if (ea == null) {
+                    if (!eventsEverBound && pendingEvents.size() < MAX_PENDING_EVENTS) pendingEvents.add(e);
+                    return;
+                }
+            }
         }
+        post(ea, e);
+    }
+
+    private static void post(EventAdmin ea, Event e) {
         try {
-            ea.postEvent(new Event(TOPIC_PREFIX + state.name(), props));
-        } catch (RuntimeException e) {
-            LOG.warn("could not publish the state of job {}: {}", r.id, e.getMessage());
+            ea.postEvent(e);
+        } catch (RuntimeException x) {
+            LOG.warn("could not publish {} of job {}: {}", e.getTopic(), e.getProperty(PROP_JOB_ID), x.getMessage());
         }
     }
 

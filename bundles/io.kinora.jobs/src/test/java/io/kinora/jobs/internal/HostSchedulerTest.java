@@ -305,4 +305,35 @@ class HostSchedulerTest {
         // B never saw the submission but knows the job from the folder
         assertEquals("bob", b.get(k.id()).orElseThrow().owner());
     }
+
+    @Test
+    void anInstanceAnnouncesTheStateChangesAnotherInstanceMadeToAHostJob() throws Exception {
+        JobServiceImpl a = start("auto", 1, host);
+        JobServiceImpl b = start("auto", 1, host);
+        host.runner = b;
+        JobServiceImplTest.CapturingEvents onA = new JobServiceImplTest.CapturingEvents();
+        JobServiceImplTest.CapturingEvents onB = new JobServiceImplTest.CapturingEvents();
+        a.bindEvents(onA);
+        b.bindEvents(onB);
+        JobInfo j = a.submit(job("clustered", "ann", 0));
+        await(b, j.id(), JobState.RUNNING);
+        await(a, j.id(), JobState.RUNNING); // A reads the state B stored
+        gate.open();
+        await(b, j.id(), JobState.SUCCEEDED);
+        await(a, j.id(), JobState.SUCCEEDED);
+        String p = JobServiceImplTest.T;
+        List<String> topicsOnA = onA.topics(j.id());
+        assertEquals(List.of(p + "QUEUED", p + "RUNNING", p + "SUCCEEDED"), topicsOnA, "A: its submission, then what it saw of B's run");
+        org.osgi.service.event.Event running = onA.of(j.id()).get(1);
+        assertEquals("test-host", running.getProperty(JobServiceImpl.PROP_SCHEDULER));
+        assertEquals("QUEUED", running.getProperty(JobServiceImpl.PROP_PREVIOUS_STATE));
+        assertTrue(String.valueOf(running.getProperty(JobServiceImpl.PROP_REASON)).startsWith("seen in the shared job folder"), running.toString());
+        assertEquals("RUNNING", onA.of(j.id()).get(2).getProperty(JobServiceImpl.PROP_PREVIOUS_STATE));
+        // B announces the run it made itself
+        assertEquals(List.of(p + "RUNNING", p + "SUCCEEDED"), onB.topics(j.id()));
+        // reading the same state again announces nothing new
+        a.get(j.id());
+        a.list(null);
+        assertEquals(3, onA.of(j.id()).size());
+    }
 }

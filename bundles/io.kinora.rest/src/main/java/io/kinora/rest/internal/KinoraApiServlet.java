@@ -69,7 +69,10 @@ import java.util.regex.Pattern;
 @Designate(ocd = RestConfig.class)
 @HttpWhiteboardContextSelect(KinoraRestContext.SELECT)
 @HttpWhiteboardServletPattern("/api/*")
-@HttpWhiteboardServletMultipart(enabled = true, fileSizeThreshold = 1024 * 1024, maxFileSize = 64L * 1024 * 1024)
+// maxRequestSize given here too: the annotation's own default (-1, unlimited) would otherwise be the service property
+// RestConfig reads, whatever RestConfig's default says
+@HttpWhiteboardServletMultipart(enabled = true, fileSizeThreshold = 1024 * 1024, maxFileSize = 64L * 1024 * 1024,
+        maxRequestSize = 64L * 1024 * 1024)
 public final class KinoraApiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(KinoraApiServlet.class);
@@ -235,14 +238,19 @@ public final class KinoraApiServlet extends HttpServlet {
         if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
             throw new BadRequest(415, "submit as multipart/form-data with the parts 'image' (the picture) and 'scene' (the SceneSpec JSON)");
         }
+        long max = config.osgi_http_whiteboard_servlet_multipart_maxRequestSize();
+        if (max > 0 && req.getContentLengthLong() > max) {
+            // refused before a byte is read (the container's own check comes only while it parses the parts)
+            throw new BadRequest(413, "the upload is " + req.getContentLengthLong() + " bytes; the limit is " + max
+                    + " (" + RestConfig.PID + ", osgi.http.whiteboard.servlet.multipart.maxRequestSize)");
+        }
         Part image;
         Part scenePart;
         try {
             image = req.getPart("image");
             scenePart = req.getPart("scene");
-        } catch (IllegalStateException e) {
-            throw new BadRequest(413, "the upload is larger than the limit of "
-                    + config.osgi_http_whiteboard_servlet_multipart_maxRequestSize() + " bytes");
+        } catch (IllegalStateException | ServletException | IOException e) {
+            throw unreadableUpload(e, max);
         }
         if (image == null) throw new BadRequest(400, "the part 'image' is missing");
         if (scenePart == null) throw new BadRequest(400, "the part 'scene' (SceneSpec JSON) is missing");
@@ -368,10 +376,15 @@ public final class KinoraApiServlet extends HttpServlet {
         try {
             if (type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
                 Part file;
+                long max = config.osgi_http_whiteboard_servlet_multipart_maxRequestSize();
+                if (max > 0 && req.getContentLengthLong() > max) {
+                    throw new BadRequest(413, "the upload is " + req.getContentLengthLong() + " bytes; the limit is " + max
+                            + " (" + RestConfig.PID + ", osgi.http.whiteboard.servlet.multipart.maxRequestSize)");
+                }
                 try {
                     file = req.getPart("file");
-                } catch (IllegalStateException e) {
-                    throw new BadRequest(413, "the upload is larger than the limit");
+                } catch (IllegalStateException | ServletException | IOException e) {
+                    throw unreadableUpload(e, max);
                 }
                 if (file == null) throw new BadRequest(400, "the part 'file' is missing");
                 try (InputStream in = file.getInputStream()) {
@@ -450,7 +463,17 @@ public final class KinoraApiServlet extends HttpServlet {
         ModelVersion v;
         try {
             if (type.startsWith("multipart/form-data")) {
-                Part file = req.getPart("file");
+                long max = config.osgi_http_whiteboard_servlet_multipart_maxRequestSize();
+                if (max > 0 && req.getContentLengthLong() > max) {
+                    throw new BadRequest(413, "the upload is " + req.getContentLengthLong() + " bytes; the limit is " + max
+                            + " (" + RestConfig.PID + ", osgi.http.whiteboard.servlet.multipart.maxRequestSize)");
+                }
+                Part file;
+                try {
+                    file = req.getPart("file");
+                } catch (IllegalStateException | ServletException | IOException e) {
+                    throw unreadableUpload(e, max);
+                }
                 if (file == null) throw new BadRequest(400, "the part 'file' (a model bundle jar) is missing");
                 try (InputStream in = file.getInputStream()) {
                     v = r.install(in, file.getSubmittedFileName() == null ? "model.jar" : file.getSubmittedFileName());
@@ -495,6 +518,28 @@ public final class KinoraApiServlet extends HttpServlet {
             throw new BadRequest(409, e.getMessage());
         }
         write(resp, json.createObjectNode().put("uninstalled", id + ":" + version).put("openLeases", open));
+    }
+
+    /**
+     * A multipart body the container could not parse: over a size limit (a chunked upload has no length to check
+     * first; containers say so with an IllegalStateException or a wrapped one) or malformed. Never a 500.
+     */
+    static BadRequest unreadableUpload(Exception e, long max) {
+        StringBuilder why = new StringBuilder();
+        boolean tooLarge = false;
+        for (Throwable t = e; t != null && why.length() < 400; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage() == null ? "" : t.getMessage();
+            if (t instanceof IllegalStateException || m.toLowerCase(Locale.ROOT).matches("(?s).*(exceed|too large|max(imum)? ?(request|file)? ?size|limit).*")) {
+                tooLarge = true;
+            }
+            if (!m.isEmpty()) why.append(why.length() == 0 ? "" : ": ").append(m);
+        }
+        LOG.debug("multipart upload refused", e);
+        if (tooLarge) {
+            return new BadRequest(413, "the upload is larger than the limit" + (max > 0 ? " of " + max + " bytes" : "") + " (" + RestConfig.PID
+                    + ", osgi.http.whiteboard.servlet.multipart.maxRequestSize, per file maxFileSize)");
+        }
+        return new BadRequest(400, "the multipart/form-data body could not be read" + (why.length() == 0 ? "" : ": " + why));
     }
 
     private static String required(HttpServletRequest req, String name) throws BadRequest {
