@@ -21,10 +21,10 @@ import java.util.function.Function;
  * and the text and blurs the rest.
  * <p>
  * The search needs no metadata: every candidate text, the four corners and letter heights from 5 % to 20 % of the
- * short side in 5 % steps are scored on a reduced picture (letters about 10-20 px high), the best few are refined
- * at full size (every pixel height within 6 %, positions within 2 px), and the best is accepted when its
- * correlation reaches {@link #THRESHOLD}. Expected parameters (from the configuration, or recorded in the signed
- * manifest) are tried the same way, with no shortcut that could report a label that is not in the pixels.
+ * short side in 5 % steps are scored on a reduced picture (letters about 12-24 px high), the best few are refined
+ * at full size (every pixel height within 10 %, positions within 2 px), and the best is accepted when its
+ * correlation reaches {@link #THRESHOLD}. A label recorded in the signed manifest ({@link #expect}) is refined as well, with
+ * no shortcut that could report a label that is not in the pixels.
  * <p>
  * Once found, every sampled frame is scored at the label's box ({@link #FRAME_THRESHOLD}): frames of the opening
  * (every k-th), every frame from {@value #EDGE_FROM_SECONDS} s to {@value #EDGE_TO_SECONDS} s (where a label shown
