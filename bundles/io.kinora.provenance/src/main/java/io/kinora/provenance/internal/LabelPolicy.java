@@ -43,8 +43,25 @@ public record LabelPolicy(String id, String description, boolean visible, boolea
         return new LabelPolicy(NONE, "no visible or audio label; implicit metadata only", false, false, 0, false, false);
     }
 
-    /** "AI-generated" in a few languages; other languages get English. */
+    /** The 24 official languages of the EU (ISO 639-1): every one has a notice. */
+    public static final java.util.List<String> EU_LANGUAGES = java.util.List.of("bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga",
+            "hr", "hu", "it", "lt", "lv", "mt", "nl", "pl", "pt", "ro", "sk", "sl", "sv");
+
+    /** "AI-generated" in the 24 EU languages, Chinese, Japanese and Korean; other languages get English. */
     private static final Map<String, String> NOTICE = Map.ofEntries(
+            Map.entry("bg", "Генерирано от ИИ"),
+            Map.entry("el", "Δημιουργία ΤΝ"),
+            Map.entry("et", "Loodud TI-ga"),
+            Map.entry("fi", "Tekoälyn luoma"),
+            Map.entry("ga", "Ginte ag IS"),
+            Map.entry("hr", "Generirano s UI"),
+            Map.entry("hu", "MI által generált"),
+            Map.entry("lt", "Sugeneruota DI"),
+            Map.entry("lv", "MI ģenerēts"),
+            Map.entry("mt", "Iġġenerat mill-IA"),
+            Map.entry("ro", "Generat de IA"),
+            Map.entry("sk", "Vytvorené AI"),
+            Map.entry("sl", "Ustvarjeno z UI"),
             Map.entry("en", "AI-generated"),
             Map.entry("de", "KI-generiert"),
             Map.entry("fr", "Généré par IA"),
@@ -52,7 +69,7 @@ public record LabelPolicy(String id, String description, boolean visible, boolea
             Map.entry("it", "Generato con IA"),
             Map.entry("pt", "Gerado por IA"),
             Map.entry("nl", "AI-gegenereerd"),
-            Map.entry("pl", "Wygenerowane przez AI"),
+            Map.entry("pl", "Utworzone przez AI"),
             Map.entry("sv", "AI-genererad"),
             Map.entry("da", "AI-genereret"),
             Map.entry("cs", "Vytvořeno AI"),
@@ -62,6 +79,20 @@ public record LabelPolicy(String id, String description, boolean visible, boolea
 
     /** GB 45438: the label must carry "AI" together with 生成 or 合成. */
     public static final String CN_TEXT = "AI生成";
+
+    /** Every text a built-in policy can burn in: {@link #CN_TEXT} and the notices, without repeats. */
+    public static java.util.List<String> allTexts() {
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>();
+        all.add(CN_TEXT);
+        all.add(NOTICE.get("en"));
+        new java.util.TreeMap<>(NOTICE).values().forEach(all::add);
+        return java.util.List.copyOf(all);
+    }
+
+    /** Whether {@code language}'s primary subtag has its own notice (otherwise {@link #text} gives English). */
+    public static boolean hasNotice(String language) {
+        return language != null && NOTICE.containsKey(language.split("[-_]", 2)[0].toLowerCase(Locale.ROOT));
+    }
 
     /** The visible label text for a scene language (BCP 47, e.g. {@code de-AT}). */
     public String text(String language) {

@@ -8,6 +8,7 @@ import io.kinora.api.provenance.ProvenanceRequest;
 import io.kinora.api.provenance.ProvenanceService;
 import io.kinora.api.scene.SceneSpec;
 import io.kinora.provenance.internal.audio.RhythmCue;
+import io.kinora.provenance.internal.audio.RhythmCueDetector;
 import io.kinora.provenance.internal.bmff.BmffFormatException;
 import io.kinora.provenance.internal.bmff.MetadataEntry;
 import io.kinora.provenance.internal.bmff.Mp4Inspection;
@@ -20,6 +21,7 @@ import io.kinora.provenance.internal.c2pa.SigningIdentity;
 import io.kinora.provenance.internal.c2pa.SigningSetup;
 import io.kinora.provenance.internal.c2pa.UnsignedC2pa;
 import io.kinora.provenance.internal.visible.Corner;
+import io.kinora.provenance.internal.visible.LabelDetector;
 import io.kinora.provenance.internal.visible.LabelFonts;
 import io.kinora.provenance.internal.visible.VisibleLabeler;
 import io.kinora.provenance.internal.watermark.ClipDecoder;
@@ -43,6 +45,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -273,7 +279,7 @@ public final class ProvenanceServiceImpl implements ProvenanceService {
         layers.add(visibleApplied(policy, a));
         layers.add(audioApplied(policy, a));
         layers.add(new LayerStatus(Layers.IMPLICIT, true, "read back once from the file: " + describe(aigc.get(0), label)));
-        layers.add(signer.sign(file, request, in));
+        layers.add(signer.sign(file, request, in, labelRecord(policy, a)));
         layers.add(watermarker.applied(request));
         AUDIT.info("seal content={} job={} policy={} file={} layers=[{}]", request.contentId(), request.jobId(), policy.id(), file,
                 layers.stream().map(l -> l.layer() + (l.present() ? ":yes" : ":no")).collect(Collectors.joining(" ")));
@@ -283,17 +289,134 @@ public final class ProvenanceServiceImpl implements ProvenanceService {
     @Override
     public List<LayerStatus> verify(Path file) {
         Mp4Inspection in = inspect(file);
+        if (!detectLabels) return verifyLayers(file, in, null, null, validator.get().validate(file));
+        // three decodes at once: the sound (shared by the audio watermark and the rhythm cue), the picture for the
+        // visible label (its own pass: it reads the opening densely), and the picture for the watermark (this thread)
+        ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "kinora-verify");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Future<float[]> sound = pool.submit(() -> ClipDecoder.readAudio(file, LumaWatermarker.AUDIO_SECONDS));
+            io.kinora.provenance.internal.c2pa.C2paValidation c2pa = validator.get().validate(file);
+            com.fasterxml.jackson.databind.JsonNode recorded = recordedLabel(c2pa);
+            Future<LayerStatus> visible = pool.submit(() -> visibleFound(file, recorded));
+            return verifyLayers(file, in, sound, visible, c2pa);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private List<LayerStatus> verifyLayers(Path file, Mp4Inspection in, Future<float[]> sound, Future<LayerStatus> visible,
+                                           io.kinora.provenance.internal.c2pa.C2paValidation c2pa) {
         List<LayerStatus> layers = new ArrayList<>();
-        layers.add(new LayerStatus(Layers.VISIBLE, false, "not machine-checked: the visible label is burned into the pixels; reading it"
-                + " back needs text detection, which Kinora does not have yet (the seal's report of the clip says where and how long"
-                + " it was shown)", LayerStatus.State.UNCHECKED, null));
-        layers.add(new LayerStatus(Layers.AUDIO, false, "not machine-checked: verify decodes the sound for the watermark but does not"
-                + " look for the rhythm cue yet (the seal's report of the clip says whether it was mixed in)", LayerStatus.State.UNCHECKED, null));
+        LayerStatus watermark = sound == null ? watermarker.detect(file) : watermarker.detect(file, sound);
+        if (visible == null) {
+            layers.add(new LayerStatus(Layers.VISIBLE, false, "not checked: label detection is switched off", LayerStatus.State.UNCHECKED, null));
+            layers.add(new LayerStatus(Layers.AUDIO, false, "not checked: label detection is switched off", LayerStatus.State.UNCHECKED, null));
+        } else {
+            layers.add(await(visible, Layers.VISIBLE));
+            layers.add(audioFound(sound));
+        }
         layers.add(implicitFound(in));
-        layers.add(C2paReport.of(validator.get().validate(file)));
-        layers.add(watermarker.detect(file));
+        layers.add(C2paReport.of(c2pa));
+        layers.add(watermark);
         return List.copyOf(layers);
     }
+
+    /**
+     * The perceptible labels as applied, for the signed manifest ({@value C2paSigner#LABEL_ASSERTION}): verify then
+     * knows what to look for and says whether the pixels agree.
+     */
+    private Map<String, Object> labelRecord(LabelPolicy policy, Applied a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("policy", policy.id());
+        VisibleLabeler l = a == null ? null : a.labeler;
+        if (l != null && l.labelledFrames() > 0) {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("text", l.text());
+            v.put("corner", l.corner().id());
+            v.put("heightPx", l.sprite().textPx());
+            v.put("heightPercent", String.format(Locale.ROOT, "%.2f", heightPercent));
+            v.put("x", l.x());
+            v.put("y", l.y());
+            v.put("openingFrames", l.openingFrames());
+            v.put("fps", l.fps());
+            v.put("persistent", l.persist());
+            v.put("framesLabelled", l.labelledFrames());
+            m.put("visible", v);
+        }
+        m.put("audioCue", a != null && a.audioApplied);
+        return m;
+    }
+
+    /** What the file's valid manifest says was burned in ({@code visible} of {@value C2paSigner#LABEL_ASSERTION}), or null. */
+    private static com.fasterxml.jackson.databind.JsonNode recordedLabel(io.kinora.provenance.internal.c2pa.C2paValidation v) {
+        if (v.state() != io.kinora.provenance.internal.c2pa.C2paValidation.State.VALID) return null;
+        String json = v.facts().get("labels");
+        if (json == null) return null;
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+            return n.path("visible").isObject() ? n.path("visible") : null;
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    /** Switched off only by the benchmark, to time verify without the label detectors in the same run. */
+    volatile boolean detectLabels = true;
+
+    private static LayerStatus await(Future<LayerStatus> f, String layer) {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            String why = e.getCause() instanceof StageException se ? se.getMessage() : String.valueOf(e.getCause());
+            return new LayerStatus(layer, false, "not checked: " + why, LayerStatus.State.UNCHECKED, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new LayerStatus(layer, false, "not checked: interrupted", LayerStatus.State.UNCHECKED, null);
+        }
+    }
+
+    /** Every text the configured policies can burn in. */
+    List<String> labelTexts() {
+        return LabelPolicy.allTexts();
+    }
+
+    private LayerStatus visibleFound(Path file, com.fasterxml.jackson.databind.JsonNode recorded) {
+        long t0 = System.nanoTime();
+        LabelDetector d = new LabelDetector(labelTexts(), fonts::fontFor, LABEL_SECONDS);
+        if (recorded != null) {
+            d.expect(recorded.path("text").asText(null), Corner.fromId(recorded.path("corner").asText(null)),
+                    recorded.path("heightPercent").asDouble(heightPercent));
+        }
+        if (!ClipDecoder.readFrames(file, d)) {
+            return new LayerStatus(Layers.VISIBLE, false, "no video track", LayerStatus.State.ABSENT, Map.of("picture", "no video"));
+        }
+        LabelDetector.Result r = d.finish();
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        return LabelReport.of(r, ms, recorded);
+    }
+
+    private static LayerStatus audioFound(Future<float[]> sound) {
+        long t0 = System.nanoTime();
+        float[] pcm;
+        try {
+            pcm = sound.get();
+        } catch (ExecutionException e) {
+            String why = e.getCause() instanceof StageException se ? se.getMessage() : String.valueOf(e.getCause());
+            return new LayerStatus(Layers.AUDIO, false, "not checked: " + why, LayerStatus.State.UNCHECKED, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new LayerStatus(Layers.AUDIO, false, "not checked: interrupted", LayerStatus.State.UNCHECKED, null);
+        }
+        if (pcm == null) return new LayerStatus(Layers.AUDIO, false, "no audio track", LayerStatus.State.ABSENT, Map.of("audio", "no audio"));
+        return LabelReport.of(RhythmCueDetector.detect(pcm), (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** Seconds of a clip the visible-label pass reads at most (persistence is checked that far). */
+    static final double LABEL_SECONDS = 30;
 
     // ---------------------------------------------------------------------------------------------------------
 

@@ -105,7 +105,7 @@ class ProvenanceServiceImplTest {
     void euLabelSpeaksTheSceneLanguage() throws IOException {
         ProvenanceServiceImpl s = service(Map.of());
         for (String[] c : new String[][] {{"en", "AI-generated"}, {"de-AT", "KI-generiert"}, {"fr", "Généré par IA"}, {"es", "Generado por IA"},
-                {"fi", "AI-generated"}}) {
+                {"fi", "Tekoälyn luoma"}, {"tr", "AI-generated"}}) {
             ProvenanceRequest r = request("c-" + c[0], "eu", c[0]);
             FrameLabeler l = s.frameLabeler(r, 1280, 720);
             RgbImage before = frame(1280, 720);
@@ -255,7 +255,10 @@ class ProvenanceServiceImplTest {
         List<LayerStatus> v = s.verify(plain);
         assertEquals(List.of("visible-label", "audio-label", "implicit-label", "c2pa", "watermark"), v.stream().map(LayerStatus::layer).toList());
         assertFalse(layer(v, "visible-label").present());
-        assertTrue(layer(v, "visible-label").detail().startsWith("not machine-checked"));
+        // a byte-built MP4 without decodable streams: the label detectors say why they could not look
+        assertTrue(layer(v, "visible-label").detail().startsWith("not checked: cannot decode v.mp4"), layer(v, "visible-label").detail());
+        assertEquals(LayerStatus.State.UNCHECKED, layer(v, "audio-label").state(), layer(v, "audio-label").detail());
+        assertTrue(layer(v, "audio-label").detail().startsWith("not checked: cannot decode v.mp4"), layer(v, "audio-label").detail());
         LayerStatus imp = layer(v, "implicit-label");
         assertTrue(imp.present());
         assertTrue(imp.detail().contains("AIGC in moov/udta/meta: Label 1 (AI-generated), ContentProducer Kinora, ProduceID c-11"), imp.detail());

@@ -13,4 +13,15 @@ import java.nio.file.Path;
  */
 public interface C2paSigner {
     LayerStatus sign(Path file, ProvenanceRequest request, Mp4Inspection before);
+
+    /** Label of Kinora's own assertion recording the perceptible labels applied (what verify then looks for). */
+    String LABEL_ASSERTION = "io.kinora.label";
+
+    /**
+     * As {@link #sign(Path, ProvenanceRequest, Mp4Inspection)}, recording {@code labels} (string keys, values
+     * strings, integers, booleans or maps of them; null for none) as the {@value #LABEL_ASSERTION} assertion.
+     */
+    default LayerStatus sign(Path file, ProvenanceRequest request, Mp4Inspection before, java.util.Map<String, Object> labels) {
+        return sign(file, request, before);
+    }
 }

@@ -229,6 +229,8 @@ public final class C2paValidator {
                     if (a.has("description")) m.put("description", a.path("description").asText());
                     r.actions.add(m);
                 }
+            } else if (label.equals(C2paSigner.LABEL_ASSERTION)) {
+                r.facts.put("labels", e.getValue().toString()); // Kinora's record of the perceptible labels, as JSON
             } else if (label.startsWith("c2pa.ingredient")) {
                 JsonNode i = e.getValue();
                 Map<String, String> m = new LinkedHashMap<>();

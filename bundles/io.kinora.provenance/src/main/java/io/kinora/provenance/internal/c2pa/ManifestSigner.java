@@ -66,6 +66,11 @@ public final class ManifestSigner implements C2paSigner {
 
     @Override
     public LayerStatus sign(Path file, ProvenanceRequest request, Mp4Inspection before) {
+        return sign(file, request, before, null);
+    }
+
+    @Override
+    public LayerStatus sign(Path file, ProvenanceRequest request, Mp4Inspection before, Map<String, Object> labels) {
         String name = String.valueOf(file.getFileName());
         if (!before.c2pa().isEmpty()) {
             throw new StageException(name + " already carries a C2PA box (offset " + before.c2pa().get(0).offset()
@@ -75,7 +80,7 @@ public final class ManifestSigner implements C2paSigner {
         Path tmp = file.resolveSibling(name + ".c2pa-tmp");
         try {
             Files.deleteIfExists(tmp);
-            Manifest m = new Manifest(request, id);
+            Manifest m = new Manifest(request, id, labels);
             int storeSize = m.store(new byte[32], new byte[m.alg.signatureLength()], null, -1).length + (tsaUrl != null ? TSA_RESERVE : 0);
             byte[] head = boxHead(storeSize);
             Mp4Embedder.Placement at = Mp4Embedder.insertAfterFtyp(file, tmp, head.length + storeSize);
@@ -135,7 +140,7 @@ public final class ManifestSigner implements C2paSigner {
         final byte[] protectedHeader;
         boolean timeStamped;
 
-        Manifest(ProvenanceRequest r, SigningIdentity id) throws CertificateEncodingException, GeneralSecurityException {
+        Manifest(ProvenanceRequest r, SigningIdentity id, Map<String, Object> labels) throws CertificateEncodingException, GeneralSecurityException {
             this.id = id;
             this.alg = Cose.Alg.forKey(id.key());
             if (alg == null) throw new GeneralSecurityException("the signing key is not an ECDSA P-256/P-384/P-521 key");
@@ -175,6 +180,7 @@ public final class ManifestSigner implements C2paSigner {
             Map<String, byte[]> ordered = new LinkedHashMap<>();
             ordered.put(ACTIONS_LABEL, actions);
             ordered.putAll(fixed);
+            if (labels != null && !labels.isEmpty()) ordered.put(LABEL_ASSERTION, Jumbf.cborAssertion(LABEL_ASSERTION, Cbor.encode(labels)));
             fixed.clear();
             fixed.putAll(ordered);
         }

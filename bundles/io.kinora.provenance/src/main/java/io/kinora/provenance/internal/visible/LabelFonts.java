@@ -30,6 +30,8 @@ public final class LabelFonts {
     private final Supplier<List<Font>> installed;
     private Font configured;
     private List<Font> fonts;
+    /** The font chosen per text (the search scans every installed face: verify asks for every label text). */
+    private final java.util.Map<String, Font> chosen = new java.util.HashMap<>();
 
     /**
      * @param fontFile  an operator-supplied TTF/OTF, or {@code null}
@@ -47,6 +49,14 @@ public final class LabelFonts {
 
     /** The font (size 1; derive the size) that displays every character of {@code text}. */
     public synchronized Font fontFor(String text) {
+        Font known = chosen.get(text);
+        if (known != null) return known;
+        Font f = choose(text);
+        chosen.put(text, f);
+        return f;
+    }
+
+    private Font choose(String text) {
         Font file = configuredFont();
         if (file != null && file.canDisplayUpTo(text) == -1) return file;
         List<Font> all = installedFonts();

@@ -57,20 +57,35 @@ public final class VisibleLabeler implements FrameLabeler {
         if (fps <= 0) throw new StageException("Cannot time the visible label: the frame rate is " + fps);
         int shortSide = Math.min(width, height);
         double pct = Math.max(5.0, Double.isFinite(heightPercent) ? heightPercent : 5.0);
-        int minPx = (int) Math.ceil(shortSide * pct / 100.0);
+        int minPx = minTextPx(width, height, pct);
         LabelSprite sprite = LabelSprite.render(text, font, minPx);
         if (sprite.width() > width || sprite.height() > height) {
             throw new StageException(String.format(Locale.ROOT, "The visible label \"%s\" at %.1f %% of the short side needs %dx%d px, "
                     + "more than the %dx%d frame", text, pct, sprite.width(), sprite.height(), width, height));
         }
-        int margin = Math.max(2, (int) Math.round(shortSide * MARGIN));
-        int mx = Math.min(margin, (width - sprite.width()) / 2);
-        int my = Math.min(margin, (height - sprite.height()) / 2);
-        int px = corner.left() ? mx : width - mx - sprite.width();
-        int py = corner.top() ? my : height - my - sprite.height();
+        int[] at = position(corner, width, height, sprite.width(), sprite.height());
+        int px = at[0];
+        int py = at[1];
         // The opening must last at least openingSeconds: ceil, so 2 s at 23.976 fps is 48 frames, not 47.
         int opening = Math.max(1, (int) Math.ceil(openingSeconds * fps - 1e-9));
         return new VisibleLabeler(text, sprite, width, height, px, py, corner, fps, opening, persist);
+    }
+
+    /** Label height in pixels asked for: {@code ceil(short side x pct / 100)}, pct at least 5. */
+    public static int minTextPx(int width, int height, double heightPercent) {
+        double pct = Math.max(5.0, Double.isFinite(heightPercent) ? heightPercent : 5.0);
+        return (int) Math.ceil(Math.min(width, height) * pct / 100.0);
+    }
+
+    /**
+     * Top-left corner {x, y} of a {@code sw x sh} label in {@code corner} of a {@code width x height} frame: a margin
+     * of {@value #MARGIN} of the short side (at least 2 px), less when the label is too wide or tall for it.
+     */
+    public static int[] position(Corner corner, int width, int height, int sw, int sh) {
+        int margin = Math.max(2, (int) Math.round(Math.min(width, height) * MARGIN));
+        int mx = Math.min(margin, (width - sw) / 2);
+        int my = Math.min(margin, (height - sh) / 2);
+        return new int[] {corner.left() ? mx : width - mx - sw, corner.top() ? my : height - my - sh};
     }
 
     @Override
@@ -98,6 +113,10 @@ public final class VisibleLabeler implements FrameLabeler {
 
     /** Number of frames from the start that always carry the label. */
     public int openingFrames() { return openingFrames; }
+
+    public Corner corner() { return corner; }
+
+    public int fps() { return fps; }
 
     public boolean persist() { return persist; }
 

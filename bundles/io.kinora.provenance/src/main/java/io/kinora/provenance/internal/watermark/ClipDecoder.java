@@ -30,7 +30,7 @@ import java.util.function.BooleanSupplier;
  */
 public final class ClipDecoder {
     static final String CACHEDIR_PROPERTY = NativeLibraries.CACHEDIR_PROPERTY;
-    static final int AUDIO_RATE = 48_000;
+    public static final int AUDIO_RATE = 48_000;
     private static final Logger LOG = LoggerFactory.getLogger(ClipDecoder.class);
     /** The embedded FFmpeg's decoders, loaded once per installed revision of this bundle (see {@link NativeLibraries}). */
     private static final NativeLibraries NATIVES = new NativeLibraries("FFmpeg", "io.kinora.provenance", ClipDecoder.class, () -> {
@@ -140,6 +140,67 @@ public final class ClipDecoder {
         }
     }
 
+    /** Receives the frames a {@link #readFrames} pass picks; the picture is 8-bit luma, row-major, no padding. */
+    public interface FrameSink {
+        /** Called once before the first frame: picture size, frame rate and the clip's frame count (an estimate). */
+        void start(int width, int height, double fps, int framesInClip);
+
+        /** Whether frame {@code index} is wanted (converted to luma and handed to {@link #accept}). */
+        boolean wants(int index);
+
+        /** One wanted frame; return false to stop decoding. */
+        boolean accept(int index, byte[] luma, int width, int height);
+    }
+
+    /**
+     * Decodes the video from the start, converting to GRAY8 only the frames {@code sink} wants, until the clip ends
+     * or {@code sink} says stop (frames it does not want are decoded, as H.264 needs them, but not converted).
+     *
+     * @return false when the file has no video stream
+     * @throws StageException when FFmpeg cannot open or decode the file
+     */
+    public static boolean readFrames(Path file, FrameSink sink) {
+        ensureLoaded();
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(ClipDecoder.class.getClassLoader());
+        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toFile())) {
+            g.setPixelFormat(avutil.AV_PIX_FMT_GRAY8);
+            g.start();
+            if (!g.hasVideo() || g.getImageWidth() <= 0) {
+                g.stop();
+                return false;
+            }
+            double fps = g.getFrameRate();
+            sink.start(g.getImageWidth(), g.getImageHeight(), fps > 0 && Double.isFinite(fps) ? fps : 25, Math.max(1, g.getLengthInVideoFrames()));
+            int index = 0;
+            while (true) {
+                boolean take = sink.wants(index);
+                Frame f = g.grabFrame(false, true, take, false);
+                if (f == null) break;
+                if (f.image == null) continue;
+                int i = index++;
+                if (!take) continue;
+                int w = f.imageWidth;
+                int h = f.imageHeight;
+                byte[] y = new byte[w * h];
+                ByteBuffer b = (ByteBuffer) f.image[0];
+                int stride = f.imageStride;
+                for (int r = 0; r < h; r++) {
+                    b.position(r * stride);
+                    b.get(y, r * w, w);
+                }
+                if (!sink.accept(i, y, w, h)) break;
+            }
+            g.stop();
+            return true;
+        } catch (FrameGrabber.Exception e) {
+            throw new StageException("cannot decode " + file.getFileName() + ": " + e.getMessage());
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
     /**
      * Decodes up to {@code maxSeconds} of the sound as 48 kHz mono floats (FFmpeg resamples and downmixes; the MP4
      * edit list, i.e. the AAC priming, is applied by the demuxer). Video packets are skipped, not decoded.
@@ -147,7 +208,7 @@ public final class ClipDecoder {
      * @return null when the file has no audio stream
      * @throws StageException when FFmpeg cannot open or decode the file
      */
-    static float[] readAudio(Path file, double maxSeconds) {
+    public static float[] readAudio(Path file, double maxSeconds) {
         ensureLoaded();
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
@@ -177,7 +238,7 @@ public final class ClipDecoder {
             g.stop();
             return Arrays.copyOf(pcm, samples);
         } catch (FrameGrabber.Exception e) {
-            throw new StageException("cannot decode " + file.getFileName() + " for watermark detection: " + e.getMessage());
+            throw new StageException("cannot decode " + file.getFileName() + ": " + e.getMessage());
         } finally {
             thread.setContextClassLoader(previous);
         }

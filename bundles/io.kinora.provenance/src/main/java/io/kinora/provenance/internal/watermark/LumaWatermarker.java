@@ -32,7 +32,7 @@ public final class LumaWatermarker implements Watermarker {
     /** Frames between two early looks at the picture mark while decoding. */
     static final int CHECK_EVERY = 12;
     /** Seconds of sound decoded for the audio watermark (the mark's cycle is 5.46 s; more repetitions add up). */
-    static final double AUDIO_SECONDS = 20;
+    public static final double AUDIO_SECONDS = 20;
     private final LumaMark mark;
     private final AudioMark audioMark;
     private final Map<String, String> audioMarked = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
@@ -114,6 +114,20 @@ public final class LumaWatermarker implements Watermarker {
      */
     @Override
     public LayerStatus detect(Path file) {
+        ExecutorService decode = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "kinora-watermark-decode");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            return detect(file, decode.submit(() -> ClipDecoder.readAudio(file, AUDIO_SECONDS)));
+        } finally {
+            decode.shutdownNow();
+        }
+    }
+
+    @Override
+    public LayerStatus detect(Path file, Future<float[]> pcmSound) {
         long t0 = System.nanoTime();
         LumaDetector luma = new LumaDetector(mark);
         ExecutorService sound = Executors.newSingleThreadExecutor(r -> {
@@ -123,7 +137,7 @@ public final class LumaWatermarker implements Watermarker {
         });
         try {
             Future<AudioMark.Detection> audio = sound.submit(() -> {
-                float[] pcm = ClipDecoder.readAudio(file, AUDIO_SECONDS);
+                float[] pcm = pcmSound.get();
                 return pcm == null ? null : audioMark.detect(pcm);
             });
             LumaDetector.Detection[] early = new LumaDetector.Detection[1];
@@ -142,7 +156,9 @@ public final class LumaWatermarker implements Watermarker {
         } catch (StageException e) {
             return new LayerStatus(Layers.WATERMARK, false, "not checked: " + e.getMessage(), LayerStatus.State.UNCHECKED, null);
         } catch (ExecutionException e) {
-            String why = e.getCause() instanceof StageException se ? se.getMessage() : String.valueOf(e.getCause());
+            Throwable cause = e.getCause();
+            while (cause instanceof ExecutionException && cause.getCause() != null) cause = cause.getCause();
+            String why = cause instanceof StageException se ? se.getMessage() : String.valueOf(cause);
             return new LayerStatus(Layers.WATERMARK, false, "not checked: " + why, LayerStatus.State.UNCHECKED, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -6,6 +6,7 @@ import io.kinora.api.provenance.LayerStatus;
 import io.kinora.api.provenance.ProvenanceRequest;
 
 import java.nio.file.Path;
+import java.util.concurrent.Future;
 
 /**
  * The invisible watermark layer: embeds a payload pointing back to the job into frames (after the visible
@@ -23,4 +24,12 @@ public interface Watermarker {
 
     /** The layer as detected in a file, for {@code verify}. */
     LayerStatus detect(Path file);
+
+    /**
+     * As {@link #detect(Path)}, with the sound already being decoded elsewhere (48 kHz mono, edit list applied,
+     * {@link ClipDecoder#readAudio}; null for no audio track), so verify decodes it once for every detector.
+     */
+    default LayerStatus detect(Path file, Future<float[]> sound) {
+        return detect(file);
+    }
 }
