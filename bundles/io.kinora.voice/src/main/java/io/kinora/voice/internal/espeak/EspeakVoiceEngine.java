@@ -227,7 +227,7 @@ public final class EspeakVoiceEngine implements VoiceEngine {
             EspeakLibrary.Result r;
             try {
                 r = library.synthesize(espeakVoice + "+" + variant, profile.pitch(), profile.speed(), ssml.text());
-            } catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException | IllegalStateException | LinkageError e) {
                 throw new StageException("espeak-ng failed to speak with voice '" + profile.info().id() + "': "
                         + e.getMessage(), e);
             }
