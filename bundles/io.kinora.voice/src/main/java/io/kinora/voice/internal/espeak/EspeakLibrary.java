@@ -28,7 +28,8 @@ import java.util.List;
  * (a lock shared by every instance in this class loader).
  *
  * <p>JNA's own native part ({@code libjnidispatch.so}, embedded in this bundle for linux-x86-64) is unpacked to
- * {@code jna.tmpdir}, which {@link #configureTempDir} points under Kinora's work folder.
+ * {@code jna.tmpdir}, which {@link EspeakVoiceEngine#configureJnaTempDir} points under Kinora's work folder before
+ * this class (whose constants start JNA) is first used.
  */
 final class EspeakLibrary {
     static final int AUDIO_OUTPUT_SYNCHRONOUS = 2;
@@ -76,18 +77,6 @@ final class EspeakLibrary {
         this.sampleRate = sampleRate;
         this.version = version;
         this.srand = srand;
-    }
-
-    /** Points JNA's unpack folder under {@code <kinora.work>/jna} unless {@code jna.tmpdir} is already set. */
-    static synchronized void configureTempDir(String kinoraWork) {
-        if (System.getProperty("jna.tmpdir") != null || kinoraWork == null || kinoraWork.isBlank()) return;
-        Path dir = Path.of(kinoraWork, "jna").toAbsolutePath();
-        try {
-            Files.createDirectories(dir);
-            System.setProperty("jna.tmpdir", dir.toString());
-        } catch (java.io.IOException e) {
-            // JNA then uses its default folder; loading still works
-        }
     }
 
     /**

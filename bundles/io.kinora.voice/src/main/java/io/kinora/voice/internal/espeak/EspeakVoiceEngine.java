@@ -130,7 +130,7 @@ public final class EspeakVoiceEngine implements VoiceEngine {
             source = "estimated from the audio (espeak-ng's library is configured off)";
         } else {
             try {
-                EspeakLibrary.configureTempDir(kinoraWork);
+                configureJnaTempDir(kinoraWork);
                 lib = EspeakLibrary.load(library.trim());
                 source = "espeak-ng's word events (" + library.trim() + " " + lib.version() + ")";
             } catch (IllegalStateException | LinkageError e) {
@@ -165,6 +165,21 @@ public final class EspeakVoiceEngine implements VoiceEngine {
         VoiceInfo described = new VoiceInfo(i.id(), i.engine(), i.description() + "; word timings: " + timingSource,
                 i.gender(), i.age(), i.languages(), i.previewText());
         profiles.put(i.id(), new Profile(described, p.variant(), p.pitch(), p.speed()));
+    }
+
+    /**
+     * Points JNA's unpack folder under {@code <kinora.work>/jna} unless {@code jna.tmpdir} is already set. Here and
+     * not in {@link EspeakLibrary}: initializing that class starts JNA, which reads the property once.
+     */
+    static synchronized void configureJnaTempDir(String kinoraWork) {
+        if (System.getProperty("jna.tmpdir") != null || kinoraWork == null || kinoraWork.isBlank()) return;
+        java.nio.file.Path dir = java.nio.file.Path.of(kinoraWork, "jna").toAbsolutePath();
+        try {
+            java.nio.file.Files.createDirectories(dir);
+            System.setProperty("jna.tmpdir", dir.toString());
+        } catch (IOException e) {
+            LOG.info("cannot create {} ({}); JNA unpacks its native part to its default folder", dir, e.getMessage());
+        }
     }
 
     /** Where word timings come from: espeak-ng's events (library) or estimated from the audio (command line). */
