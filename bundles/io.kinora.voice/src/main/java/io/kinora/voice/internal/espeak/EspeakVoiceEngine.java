@@ -6,10 +6,12 @@ import io.kinora.api.voice.Speech;
 import io.kinora.api.voice.SpeechRequest;
 import io.kinora.api.voice.VoiceEngine;
 import io.kinora.api.voice.VoiceInfo;
+import io.kinora.voice.internal.Emoji;
 import io.kinora.voice.internal.LineWords;
 import io.kinora.voice.internal.SpeechTrimmer;
 import io.kinora.voice.internal.SpeechRequests;
 import io.kinora.voice.internal.markup.SpeechMarkup;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
@@ -31,13 +33,20 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 
 /**
- * Speech in 100+ languages through the system's espeak-ng (Debian package {@code espeak-ng}), run as a
- * command: text on stdin, a WAV on stdout (22,050 Hz mono). Detected at activation with {@code --voices}; when
- * the executable is missing the engine offers no voices (logged) and nothing fails. Chinese is spoken as
- * Mandarin ({@link EspeakLanguages}). Word timings are estimated from the audio ({@link WordAligner}).
+ * Speech in 100+ languages through the system's espeak-ng (Debian package {@code espeak-ng}), 22,050 Hz mono.
+ * Detected at activation with {@code espeak-ng --voices}; when the executable is missing the engine offers no
+ * voices (logged) and nothing fails. Chinese is spoken as Mandarin ({@link EspeakLanguages}), and so are Han runs
+ * inside a line of another language ({@link EspeakSsml}).
+ *
+ * <p>Synthesis goes through espeak-ng's C library ({@link EspeakLibrary}, through JNA), whose word and mark events
+ * give the word timings ({@link EspeakTimings}). Where the library cannot be loaded (configured off, missing file,
+ * unsupported platform) the engine runs the command instead (text on stdin, a WAV on stdout: the same samples) and
+ * estimates the timings from the audio ({@link WordAligner}); which of the two is in use is logged at activation,
+ * named in every voice's description and by {@link #timingSource()}.
  */
 @Component(service = VoiceEngine.class, configurationPid = EspeakVoiceEngine.PID,
         property = "kinora.voice.engine=" + EspeakVoiceEngine.ENGINE_ID)
@@ -45,6 +54,7 @@ import java.util.stream.Collectors;
 public final class EspeakVoiceEngine implements VoiceEngine {
     public static final String ENGINE_ID = "espeak-ng";
     public static final String PID = "io.kinora.voice.espeak";
+    public static final String DEFAULT_LIBRARY = "libespeak-ng.so.1";
 
     @ObjectClassDefinition(name = "Kinora espeak-ng voice engine",
             description = "Multilingual text-to-speech through the system's espeak-ng command")
@@ -52,11 +62,17 @@ public final class EspeakVoiceEngine implements VoiceEngine {
         @AttributeDefinition(name = "Executable", description = "espeak-ng command (name on PATH or absolute path)")
         String executable() default "espeak-ng";
 
-        @AttributeDefinition(name = "Timeout", description = "Seconds one synthesis may take before it is stopped",
+        @AttributeDefinition(name = "Library", description = "espeak-ng's C library, a name the dynamic linker finds "
+                + "or an absolute file; it gives word timings from espeak-ng's own events. Empty: do not use it "
+                + "(the command runs, and word timings are estimated from the audio)")
+        String library() default DEFAULT_LIBRARY;
+
+        @AttributeDefinition(name = "Timeout", description = "Seconds one command-line synthesis may take before it is stopped",
                 min = "1")
         int timeoutSeconds() default 30;
 
-        @AttributeDefinition(name = "Parallel syntheses", description = "espeak-ng processes at the same time",
+        @AttributeDefinition(name = "Parallel syntheses", description = "espeak-ng processes at the same time "
+                + "(command line only; the library speaks one line at a time)",
                 min = "1", max = "32")
         int maxParallelSyntheses() default 4;
     }
@@ -73,13 +89,27 @@ public final class EspeakVoiceEngine implements VoiceEngine {
     private final EspeakLanguages languages;
     private final Map<String, Profile> profiles = new LinkedHashMap<>();
     private final List<VoiceInfo> voices;
+    /** espeak-ng's library, or null when the command line is used. */
+    private final EspeakLibrary library;
+    private final String timingSource;
 
     @Activate
-    public EspeakVoiceEngine(Config config) {
-        this(config.executable(), config.timeoutSeconds(), config.maxParallelSyntheses());
+    public EspeakVoiceEngine(Config config, BundleContext context) {
+        this(config.executable(), config.library(), config.timeoutSeconds(), config.maxParallelSyntheses(),
+                context == null ? null : context.getProperty("kinora.work"));
     }
 
+    /** With the default library, JNA's native part unpacked to its default folder. */
     public EspeakVoiceEngine(String executable, int timeoutSeconds, int maxParallelSyntheses) {
+        this(executable, DEFAULT_LIBRARY, timeoutSeconds, maxParallelSyntheses, null);
+    }
+
+    /**
+     * @param library    espeak-ng's library (name or absolute file); null or empty: the command line only
+     * @param kinoraWork Kinora's work folder: JNA unpacks its native part to {@code <kinoraWork>/jna}; null: JNA's default
+     */
+    public EspeakVoiceEngine(String executable, String library, int timeoutSeconds, int maxParallelSyntheses,
+            String kinoraWork) {
         this.executable = executable;
         this.timeoutSeconds = timeoutSeconds;
         this.permits = new Semaphore(Math.max(1, maxParallelSyntheses), true);
@@ -92,7 +122,27 @@ public final class EspeakVoiceEngine implements VoiceEngine {
             LOG.info("espeak-ng is not available ({}); its voices are left out of the catalogue", e.getMessage());
         }
         this.languages = detected;
+        EspeakLibrary lib = null;
+        String source;
+        if (detected == null || detected.voices().isEmpty()) {
+            source = "none (espeak-ng is not installed)";
+        } else if (library == null || library.isBlank()) {
+            source = "estimated from the audio (espeak-ng's library is configured off)";
+        } else {
+            try {
+                configureJnaTempDir(kinoraWork);
+                lib = EspeakLibrary.load(library.trim());
+                source = "espeak-ng's word events (" + library.trim() + " " + lib.version() + ")";
+            } catch (IllegalStateException | LinkageError e) {
+                source = "estimated from the audio (espeak-ng's library " + library.trim() + " could not be loaded: "
+                        + e.getMessage() + ")";
+            }
+        }
+        this.library = lib;
+        this.timingSource = source;
         if (detected != null && !detected.voices().isEmpty()) {
+            LOG.info("espeak-ng synthesis through {}; word timings: {}", lib != null ? "its library" : "its command line",
+                    source);
             List<String> langs = detected.languages();
             add(new Profile(new VoiceInfo("espeak-man", ENGINE_ID, "Man, adult: steady formant-synthesis voice "
                     + "(espeak-ng variant m3), every espeak-ng language", "male", "adult", langs,
@@ -111,7 +161,35 @@ public final class EspeakVoiceEngine implements VoiceEngine {
     }
 
     private void add(Profile p) {
-        profiles.put(p.info().id(), p);
+        VoiceInfo i = p.info();
+        VoiceInfo described = new VoiceInfo(i.id(), i.engine(), i.description() + "; word timings: " + timingSource,
+                i.gender(), i.age(), i.languages(), i.previewText());
+        profiles.put(i.id(), new Profile(described, p.variant(), p.pitch(), p.speed()));
+    }
+
+    /**
+     * Points JNA's unpack folder under {@code <kinora.work>/jna} unless {@code jna.tmpdir} is already set. Here and
+     * not in {@link EspeakLibrary}: initializing that class starts JNA, which reads the property once.
+     */
+    static synchronized void configureJnaTempDir(String kinoraWork) {
+        if (System.getProperty("jna.tmpdir") != null || kinoraWork == null || kinoraWork.isBlank()) return;
+        java.nio.file.Path dir = java.nio.file.Path.of(kinoraWork, "jna").toAbsolutePath();
+        try {
+            java.nio.file.Files.createDirectories(dir);
+            System.setProperty("jna.tmpdir", dir.toString());
+        } catch (IOException e) {
+            LOG.info("cannot create {} ({}); JNA unpacks its native part to its default folder", dir, e.getMessage());
+        }
+    }
+
+    /** Where word timings come from: espeak-ng's events (library) or estimated from the audio (command line). */
+    public String timingSource() {
+        return timingSource;
+    }
+
+    /** Whether syntheses go through espeak-ng's library (word timings from its events). */
+    public boolean usesLibrary() {
+        return library != null;
     }
 
     /** Whether espeak-ng was found at activation. */
@@ -148,29 +226,80 @@ public final class EspeakVoiceEngine implements VoiceEngine {
                     + String.join(", ", languages.languages()));
         }
         SpeechMarkup markup = SpeechRequests.markup(request, profile.info());
+        if (Emoji.strip(markup.plainText()).isBlank()) {
+            throw new StageException("nothing to speak for voice '" + profile.info().id()
+                    + "': the line holds only emoji, which are not read aloud");
+        }
         boolean whisper = markup.items().stream().allMatch(i -> !(i instanceof SpeechMarkup.Text t)
                 || t.text().isBlank() || t.style().quality() == SpeechMarkup.Quality.WHISPER);
         String variant = whisper ? "whisper" : profile.variant();
-        List<String> cmd = new ArrayList<>(List.of(executable, "-v", espeakVoice + "+" + variant,
-                "-p", String.valueOf(profile.pitch()), "-s", String.valueOf(profile.speed()),
-                "-m", "--stdout", "--stdin"));
-        byte[] input = EspeakSsml.of(markup, whisper).getBytes(StandardCharsets.UTF_8);
-        byte[] wav;
-        permits.acquireUninterruptibly();
-        try {
-            wav = run(cmd, input);
-        } catch (IOException e) {
-            throw new StageException("espeak-ng failed to speak with voice '" + profile.info().id() + "': "
-                    + e.getMessage(), e);
-        } finally {
-            permits.release();
+        List<LineWords.Span> spans = LineWords.spans(markup.plainText());
+        EspeakSsml.Ssml ssml = EspeakSsml.of(markup, whisper, spans, runVoices(espeakVoice, variant));
+        float[] samples;
+        int rate;
+        List<WordTiming> words;
+        if (library != null) {
+            EspeakLibrary.Result r;
+            try {
+                r = library.synthesize(espeakVoice + "+" + variant, profile.pitch(), profile.speed(), ssml.text());
+            } catch (IllegalArgumentException | IllegalStateException | LinkageError e) {
+                throw new StageException("espeak-ng failed to speak with voice '" + profile.info().id() + "': "
+                        + e.getMessage(), e);
+            }
+            samples = new float[r.samples().length];
+            for (int i = 0; i < samples.length; i++) samples[i] = r.samples()[i] / 32768f;
+            rate = r.sampleRate();
+            if (samples.length == 0) {
+                throw new StageException("espeak-ng produced no audio for voice '" + profile.info().id() + "'");
+            }
+            words = EspeakTimings.of(spans, ssml, r.events(), samples, rate);
+        } else {
+            List<String> cmd = new ArrayList<>(List.of(executable, "-v", espeakVoice + "+" + variant,
+                    "-p", String.valueOf(profile.pitch()), "-s", String.valueOf(profile.speed()),
+                    "-m", "--stdout", "--stdin"));
+            byte[] wav;
+            permits.acquireUninterruptibly();
+            try {
+                wav = run(cmd, ssml.text().getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new StageException("espeak-ng failed to speak with voice '" + profile.info().id() + "': "
+                        + e.getMessage(), e);
+            } finally {
+                permits.release();
+            }
+            WavReader audio = WavReader.read(wav);
+            if (audio.samples.length == 0) {
+                throw new StageException("espeak-ng produced no audio for voice '" + profile.info().id() + "'");
+            }
+            samples = audio.samples;
+            rate = audio.sampleRate;
+            words = WordAligner.align(spans.stream().map(LineWords.Span::word).toList(), samples, rate);
         }
-        WavReader audio = WavReader.read(wav);
-        if (audio.samples.length == 0) {
-            throw new StageException("espeak-ng produced no audio for voice '" + profile.info().id() + "'");
-        }
-        List<WordTiming> words = WordAligner.align(LineWords.split(markup.plainText()), audio.samples, audio.sampleRate);
-        return SpeechTrimmer.trim(profile.info().id(), audio.samples, audio.sampleRate, words);
+        return SpeechTrimmer.trim(profile.info().id(), samples, rate, words);
+    }
+
+    /**
+     * Which voice reads a character the line's voice cannot: Han in a line that is not Chinese or Japanese is read
+     * by the Mandarin voice, Hangul by Korean, kana by Japanese (with the line's variant); null: the line's voice.
+     */
+    private IntFunction<String> runVoices(String lineVoice, String variant) {
+        String line = lineVoice.toLowerCase(Locale.ROOT);
+        boolean chinese = line.startsWith("cmn") || line.startsWith("yue") || line.startsWith("zh")
+                || line.startsWith("hak") || line.startsWith("ja");
+        String mandarin = languages.voices().contains("cmn-latn-pinyin") ? "cmn-latn-pinyin" : languages.voiceFor("cmn");
+        String korean = line.startsWith("ko") ? null : languages.voiceFor("ko");
+        String japanese = line.startsWith("ja") ? null : languages.voiceFor("ja");
+        return c -> {
+            if (!Character.isLetter(c)) return null;
+            Character.UnicodeScript script = Character.UnicodeScript.of(c);
+            String v = switch (script) {
+                case HAN -> chinese ? null : mandarin;
+                case HANGUL -> korean;
+                case HIRAGANA, KATAKANA -> japanese;
+                default -> null;
+            };
+            return v == null ? null : v + "+" + variant;
+        };
     }
 
     /** Runs a command with the given stdin; returns stdout. @throws IOException on failure, exit code or timeout */
@@ -215,6 +344,6 @@ public final class EspeakVoiceEngine implements VoiceEngine {
     @Override
     public String toString() {
         return "espeak-ng engine (" + (available() ? languages.voices().size() + " espeak voices" : "not installed")
-                + ", " + executable.toLowerCase(Locale.ROOT) + ")";
+                + ", " + (library != null ? library.path() : executable.toLowerCase(Locale.ROOT)) + ")";
     }
 }
