@@ -236,4 +236,170 @@ class PerformanceTest {
             }
         }
     }
+
+    /**
+     * A/B of {@code warp.pt} files in one process, call by call (so a busy machine slows them alike): this build's
+     * against baselines given by {@code -Dparallax.bench.baseline=DIR[,DIR...]} (each DIR/META-INF/kinora/warp.pt and
+     * model.json, e.g. copied from an older checkout), single layer and with a foreground patch (a feathered disk,
+     * 10 % of the picture, transparent ring), at 720p and 1080p. A DIR ending in {@code :spanning} is older than the
+     * 8-pixel lattice and gets its lattice (corners on the output's corner pixels). Prints min / median wall time
+     * and the mean process CPU time per call, and the median's ratio to the first baseline; skipped without the
+     * property.
+     */
+    @Test
+    void warpAgainstBaseline() throws Exception {
+        String dirs = System.getProperty("parallax.bench.baseline");
+        org.junit.jupiter.api.Assumptions.assumeTrue(dirs != null, "no -Dparallax.bench.baseline=DIR");
+        int calls = Integer.getInteger("parallax.bench.calls", 40);
+        Engine engine = Engine.getEngine("PyTorch");
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        System.out.println("threads: " + System.getProperty("ai.djl.pytorch.num_threads") + ", OMP_WAIT_POLICY="
+                + System.getenv("OMP_WAIT_POLICY") + ", load before: " + os.getSystemLoadAverage());
+        java.util.List<String> names = new java.util.ArrayList<>();
+        java.util.List<WarpHelper> warps = new java.util.ArrayList<>();
+        java.util.List<Boolean> spanning = new java.util.ArrayList<>();
+        try {
+            for (String d : dirs.split(",")) {
+                boolean span = d.endsWith(":spanning");
+                String path = span ? d.substring(0, d.length() - ":spanning".length()) : d;
+                ClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {
+                        java.nio.file.Path.of(path).toUri().toURL()}, null);
+                warps.add(WarpHelper.load(engine, ModelDescriptor.load(loader), loader));
+                names.add(java.nio.file.Path.of(path).getFileName().toString());
+                spanning.add(span);
+            }
+            warps.add(WarpHelper.load(engine, ModelDescriptor.load(PerformanceTest.class.getClassLoader()),
+                    PerformanceTest.class.getClassLoader()));
+            names.add("this build");
+            spanning.add(false);
+            // this build again, the picture in channels-last layout (an NCHW view of NHWC storage)
+            boolean cl = Boolean.getBoolean("parallax.bench.channelsLast");
+            if (cl) {
+                warps.add(warps.get(warps.size() - 1));
+                names.add("this, CL pic");
+                spanning.add(false);
+            }
+            int nv = warps.size();
+            for (int[] size : new int[][] {{1280, 720, 1600, 1200}, {1920, 1080, 2400, 1800}}) {
+                int w = size[0];
+                int h = size[1];
+                int sw = size[2];
+                int sh = size[3];
+                try (ai.djl.ndarray.NDManager m = engine.newBaseManager()) {
+                    Framing f = Framing.cover(sw, sh, w, h);
+                    var picture = m.randomUniform(0.5f, 255.5f, new ai.djl.ndarray.types.Shape(1, 3, sh, sw));
+                    var clPicture = picture.transpose(0, 2, 3, 1).flatten().reshape(1, sh, sw, 3).transpose(0, 3, 1, 2);
+                    var maps = m.randomUniform(0f, 1f, new ai.djl.ndarray.types.Shape(1, 4, 128, 170));
+                    var lattice = ParallaxRenderer.lattice(m, f);
+                    var oldLattice = spanningLattice(m, f);
+                    var noParticles = m.zeros(new ai.djl.ndarray.types.Shape(3, 0));
+                    var noLight = m.zeros(new ai.djl.ndarray.types.Shape(1, 4, 0, 0));
+                    var noFg = m.zeros(new ai.djl.ndarray.types.Shape(1, 5, 0, 0));
+                    // a feathered disk of radius 0.2 x the picture height, at (0.45, 0.5), with a transparent ring
+                    int r = (int) (sh * 0.2);
+                    int pn = 2 * r + 12;
+                    int px0 = (int) (sw * 0.45) - pn / 2;
+                    int py0 = sh / 2 - pn / 2;
+                    float[] patch = new float[5 * pn * pn];
+                    for (int y = 0; y < pn; y++) {
+                        for (int x = 0; x < pn; x++) {
+                            double d = Math.hypot(x - pn / 2.0, y - pn / 2.0);
+                            float a = (float) Math.max(0, Math.min(1, (r - d) / 4 + 0.5));
+                            int q = y * pn + x;
+                            patch[q] = 250.5f * a;
+                            patch[pn * pn + q] = 245.5f * a;
+                            patch[2 * pn * pn + q] = 30.5f * a;
+                            patch[3 * pn * pn + q] = a;
+                        }
+                    }
+                    var fg = m.create(patch, new ai.djl.ndarray.types.Shape(1, 5, pn, pn));
+                    double[] img = f.gridAffine(sw, sh);
+                    double[] dep = f.gridAffine(170, 128);
+                    String[] configs = {"single layer", "two layers"};
+                    double[][][] wall = new double[2][nv][calls];
+                    double[][] cpu = new double[2][nv];
+                    for (int it = 0; it < calls + 5; it++) {
+                        float[] p = new float[WarpHelper.PARAMS];
+                        for (int a = 0; a < 4; a++) {
+                            p[WarpHelper.IMG_AFFINE + a] = (float) img[a];
+                            p[WarpHelper.DEPTH_AFFINE + a] = (float) dep[a];
+                        }
+                        double zoom = 1.1 + 0.001 * it;
+                        double tx = 0.02 * it / calls;
+                        p[WarpHelper.CX] = (float) tx;
+                        p[WarpHelper.INV_ZOOM] = (float) (1 / zoom);
+                        p[WarpHelper.TX] = (float) (tx * 0.6);
+                        p[WarpHelper.DOLLY] = -0.03f;
+                        p[WarpHelper.FOCAL] = 0.5f;
+                        p[WarpHelper.OUT_W] = w;
+                        p[WarpHelper.OUT_H] = h;
+                        double k = 0.3;
+                        double[] ax = ParallaxRenderer.FgLayer.axis(tx + k * tx * 0.6, 1 / zoom - k * 0.03, w, img[0],
+                                img[2], sw, px0, pn);
+                        double[] ay = ParallaxRenderer.FgLayer.axis(0, 1 / zoom - k * 0.03, h, img[1], img[3], sh,
+                                py0, pn);
+                        p[WarpHelper.FG_AFFINE] = (float) ax[0];
+                        p[WarpHelper.FG_AFFINE + 1] = (float) ax[1];
+                        p[WarpHelper.FG_AFFINE + 2] = (float) ay[0];
+                        p[WarpHelper.FG_AFFINE + 3] = (float) ay[1];
+                        p[WarpHelper.FG_BOX] = (float) ax[2];
+                        p[WarpHelper.FG_BOX + 1] = (float) ay[2];
+                        p[WarpHelper.FG_BOX + 2] = (float) ax[3];
+                        p[WarpHelper.FG_BOX + 3] = (float) ay[3];
+                        for (int c = 0; c < 2; c++) {
+                            for (int v = 0; v < nv; v++) {
+                                long c0 = os.getProcessCpuTime();
+                                long t0 = System.nanoTime();
+                                try (ai.djl.ndarray.NDManager fm = m.newSubManager()) {
+                                    warps.get(v).render(fm, p, cl && v == nv - 1 ? clPicture : picture, maps, spanning.get(v) ? oldLattice : lattice,
+                                            noParticles, noLight, c == 0 ? noFg : fg).toByteBuffer(true);
+                                }
+                                if (it >= 5) {
+                                    wall[c][v][it - 5] = (System.nanoTime() - t0) / 1e6;
+                                    cpu[c][v] += (os.getProcessCpuTime() - c0) / 1e6 / calls;
+                                }
+                            }
+                        }
+                    }
+                    for (int c = 0; c < 2; c++) {
+                        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%dx%d %s, warp call:", w, h,
+                                configs[c]));
+                        double first = 0;
+                        for (int v = 0; v < nv; v++) {
+                            double[] a = wall[c][v].clone();
+                            Arrays.sort(a);
+                            double med = a[a.length / 2];
+                            if (v == 0) first = med;
+                            // the ratio of calls made one right after the other, to the first baseline's
+                            double[] paired = new double[calls];
+                            for (int i = 0; i < calls; i++) paired[i] = wall[c][v][i] / wall[c][0][i];
+                            Arrays.sort(paired);
+                            out.append(String.format(Locale.ROOT, "%n  %-12s min %6.2f / median %6.2f ms wall (x%.2f,"
+                                    + " paired x%.2f), CPU %6.2f ms", names.get(v), a[0], med, med / first,
+                                    paired[calls / 2], cpu[c][v]));
+                        }
+                        System.out.println(out);
+                    }
+                }
+            }
+        } finally {
+            for (WarpHelper w : warps) w.close();
+        }
+        System.out.println("load after: " + os.getSystemLoadAverage());
+    }
+
+    /** The lattice before the 8-pixel one: corners on the output's corner pixel centres, about 8 px apart. */
+    static ai.djl.ndarray.NDArray spanningLattice(ai.djl.ndarray.NDManager manager, Framing framing) {
+        int w = (framing.outW() - 1 + 7) / 8 + 1;
+        int h = (framing.outH() - 1 + 7) / 8 + 1;
+        float[] data = new float[h * w * 2];
+        for (int j = 0; j < h; j++) {
+            double uy = framing.outputUy(h == 1 ? 0 : j * (framing.outH() - 1) / (double) (h - 1));
+            for (int i = 0; i < w; i++) {
+                data[(j * w + i) * 2] = (float) framing.outputUx(w == 1 ? 0 : i * (framing.outW() - 1) / (double) (w - 1));
+                data[(j * w + i) * 2 + 1] = (float) uy;
+            }
+        }
+        return manager.create(data, new ai.djl.ndarray.types.Shape(1, h, w, 2));
+    }
 }
