@@ -15,6 +15,7 @@ refuses to load a warp.pt whose hash differs from the descriptor's).
 """
 import hashlib
 import io
+import linecache
 import os
 import re
 import sys
@@ -248,9 +249,11 @@ def self_check(scripted: torch.jit.ScriptModule) -> None:
     uy = (torch.arange(h8, dtype=torch.float32) * STEP + 0.5) * (2.0 / out_h) - 1
     ux = (torch.arange(w8, dtype=torch.float32) * STEP + 0.5) * (2.0 / out_w) - 1
     base8 = torch.stack(torch.meshgrid(ux, uy, indexing='xy'), dim=-1).unsqueeze(0)
-    for p, parts, lit, f in [(still, no_particles, no_light, no_fg), (torch.cat([moving, layer]), particles, light, fg)]:
+    for p, parts, lit, f in [(still, no_particles, no_light, no_fg),
+                             (torch.cat([moving, layer]), particles, light, fg)]:
         eager = module(p, image.clone(), depth, base8, parts, lit, f)
-        if eager.shape != (out_h, out_w, 3) or not torch.equal(eager, scripted(p, image.clone(), depth, base8, parts, lit, f)):
+        script = scripted(p, image.clone(), depth, base8, parts, lit, f)
+        if eager.shape != (out_h, out_w, 3) or not torch.equal(eager, script):
             sys.exit('self-check failed: scripted module differs from eager module on the 8-pixel lattice')
     for coarse, hh, ww in [(torch.rand(1, h, w, 2), out_h, out_w), (torch.rand(1, h8, w8, 2), (h8 - 1) * STEP + 1,
                                                                      (w8 - 1) * STEP + 1)]:
@@ -262,10 +265,23 @@ def self_check(scripted: torch.jit.ScriptModule) -> None:
             sys.exit('self-check failed: separable upsampling differs from interpolate')
 
 
+def fixed_source_path(here: str) -> type:
+    """ParallaxWarp compiled from this file's text under the name models/parallax/scripts/make_warp.py: TorchScript
+    records the source file's path in warp.pt's debug tables, so without this the bytes (and the hash in
+    model.json) would depend on where the checkout lives."""
+    name = 'models/parallax/scripts/make_warp.py'
+    with open(os.path.join(here, 'make_warp.py'), encoding='utf-8') as f:
+        source = f.read()
+    linecache.cache[name] = (len(source), None, source.splitlines(True), name)
+    namespace = {'__name__': __name__, 'COMPILING': True}
+    exec(compile(source, name, 'exec'), namespace)
+    return namespace['ParallaxWarp']
+
+
 def main() -> None:
     here = os.path.dirname(os.path.abspath(__file__))
     target = os.path.join(here, '..', 'src', 'main', 'resources', 'META-INF', 'kinora', 'warp.pt')
-    scripted = torch.jit.script(ParallaxWarp())
+    scripted = torch.jit.script(fixed_source_path(here)())
     self_check(scripted)
     buf = io.BytesIO()
     torch.jit.save(scripted, buf)
@@ -285,5 +301,5 @@ def main() -> None:
     print('wrote', os.path.normpath(target), len(data), 'bytes, sha256', sha, '(model.json updated)')
 
 
-if __name__ == '__main__':
+if __name__ == '__main__' and 'COMPILING' not in globals():
     main()

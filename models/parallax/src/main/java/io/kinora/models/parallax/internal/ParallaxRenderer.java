@@ -41,7 +41,10 @@ final class ParallaxRenderer {
 
     private static final Logger LOG = LoggerFactory.getLogger(ParallaxRenderer.class);
 
-    /** Output pixels between coarse lattice points (warp.pt's step); the grid is upsampled bilinearly (exact for the camera part). */
+    /**
+     * Output pixels between coarse lattice points (the step warp.pt expects); the grid is upsampled bilinearly
+     * (exact for the camera part).
+     */
     static final int LATTICE_STEP = 8;
     /** The working picture is downscaled only when the source has at least 1/0.8 = 1.25x the pixels needed. */
     private static final double DOWNSCALE_BELOW = 0.8;
