@@ -15,6 +15,7 @@ refuses to load a warp.pt whose hash differs from the descriptor's).
 """
 import hashlib
 import io
+import linecache
 import os
 import re
 import sys
@@ -41,6 +42,8 @@ P_LIGHT_X0, P_LIGHT_Y0 = 32, 33                                # light patch pos
 P_FG_SX, P_FG_OX, P_FG_SY, P_FG_OY = 34, 35, 36, 37            # patch grid coordinate = pixel * S + O, per axis
 P_FG_X0, P_FG_Y0, P_FG_X1, P_FG_Y1 = 38, 39, 40, 41            # output box the patch can reach, pixels [x0, x1)
 N_PARAMS = 42
+# output pixels between lattice points on both axes (ParallaxRenderer.LATTICE_STEP)
+STEP = 8
 
 
 class ParallaxWarp(torch.nn.Module):
@@ -133,13 +136,16 @@ class ParallaxWarp(torch.nn.Module):
             x1 = int(params[40].item())
             y1 = int(params[41].item())
             if x1 > x0 and y1 > y0:
+                flicker = light.size(2) > 0
                 xs = torch.arange(x0, x1, dtype=torch.float32) * params[34] + params[35]
                 ys = torch.arange(y0, y1, dtype=torch.float32) * params[36] + params[37]
                 gf = torch.stack([xs.view(1, x1 - x0).expand(y1 - y0, x1 - x0),
                                   ys.view(y1 - y0, 1).expand(y1 - y0, x1 - x0)], dim=-1).unsqueeze(0)
-                f = F.grid_sample(fg, gf, mode='bilinear', padding_mode='zeros', align_corners=True)
+                # the light mask (channel 4) is sampled only while something flickers: a fifth less work
+                f = F.grid_sample(fg if flicker else fg[:, 0:4], gf, mode='bilinear', padding_mode='zeros',
+                                  align_corners=True)
                 box = out[:, :, y0:y1, x0:x1]
-                if light.size(2) > 0:
+                if flicker:
                     # flicker brightens the subject's own light too; only then can the sum pass 255.5
                     colour = f[:, 0:3] * (f[:, 4:5] * params[21] + 1.0)
                     box.mul_(1.0 - f[:, 3:4]).add_(colour).clamp_(0.0, 255.5)
@@ -165,10 +171,21 @@ class ParallaxWarp(torch.nn.Module):
         return frame
 
     def upsample(self, g: torch.Tensor, out_h: int, out_w: int) -> torch.Tensor:
-        """Bilinear (align_corners) upsampling of the coarse (1, h, w, 2) grid to (1, out_h, out_w, 2), done
-        separably: along x with interpolate on the few coarse rows, then along y by blending whole rows. About
-        3x faster than one 2-D interpolate, and the same numbers up to float rounding."""
+        """Bilinear upsampling of the coarse (1, h, w, 2) grid to (1, out_h, out_w, 2). The Java side puts a
+        lattice point at every 8th output pixel centre (0, 8, 16, ..., the last at or past the far edge), so
+        each lattice cell is 8 x 8 output pixels with the same 8 weights on each axis: one broadcast lerp per
+        axis (along x on the few coarse rows, then along y writing the full grid once). Any other lattice (its
+        corners on the output's corner pixel centres) is upsampled generally: interpolate along x, then whole
+        rows blended along y."""
         h = g.size(1)
+        w = g.size(2)
+        step = 8  # STEP (TorchScript takes no global)
+        if (h - 1) * step >= out_h and (h - 2) * step < out_h and (w - 1) * step >= out_w and (w - 2) * step < out_w:
+            r = torch.arange(step, dtype=torch.float32) * (1.0 / step)
+            rows = torch.lerp(g[:, :, :-1].unsqueeze(3), g[:, :, 1:].unsqueeze(3), r.view(1, 1, 1, step, 1))
+            rows = rows.reshape(1, h, (w - 1) * step, 2)[:, :, 0:out_w]
+            full = torch.lerp(rows[:, :-1].unsqueeze(2), rows[:, 1:].unsqueeze(2), r.view(1, 1, step, 1, 1))
+            return full.reshape(1, (h - 1) * step, out_w, 2)[:, 0:out_h]
         rows = F.interpolate(g.permute(0, 3, 1, 2), size=[h, out_w], mode='bilinear',
                              align_corners=True).permute(0, 2, 3, 1).contiguous()
         if h == out_h:
@@ -227,18 +244,44 @@ def self_check(scripted: torch.jit.ScriptModule) -> None:
     covered = scripted(clear, image.clone(), depth, base, no_particles, no_light, solid)
     if not bool((covered[22:31, 40:49] == 200).all()):
         sys.exit('self-check failed: an opaque foreground does not cover its box')
-    coarse = torch.rand(1, h, w, 2)
-    separable = ParallaxWarp().upsample(coarse, out_h, out_w)
-    direct = F.interpolate(coarse.permute(0, 3, 1, 2), size=[out_h, out_w], mode='bilinear',
-                           align_corners=True).permute(0, 2, 3, 1)
-    if (separable - direct).abs().max().item() > 1e-5:
-        sys.exit('self-check failed: separable upsampling differs from interpolate')
+    # the lattice the Java side sends: a point at every STEP-th pixel centre, the last at or past the far edge
+    h8, w8 = (out_h + STEP - 1) // STEP + 1, (out_w + STEP - 1) // STEP + 1
+    uy = (torch.arange(h8, dtype=torch.float32) * STEP + 0.5) * (2.0 / out_h) - 1
+    ux = (torch.arange(w8, dtype=torch.float32) * STEP + 0.5) * (2.0 / out_w) - 1
+    base8 = torch.stack(torch.meshgrid(ux, uy, indexing='xy'), dim=-1).unsqueeze(0)
+    for p, parts, lit, f in [(still, no_particles, no_light, no_fg),
+                             (torch.cat([moving, layer]), particles, light, fg)]:
+        eager = module(p, image.clone(), depth, base8, parts, lit, f)
+        script = scripted(p, image.clone(), depth, base8, parts, lit, f)
+        if eager.shape != (out_h, out_w, 3) or not torch.equal(eager, script):
+            sys.exit('self-check failed: scripted module differs from eager module on the 8-pixel lattice')
+    for coarse, hh, ww in [(torch.rand(1, h, w, 2), out_h, out_w), (torch.rand(1, h8, w8, 2), (h8 - 1) * STEP + 1,
+                                                                     (w8 - 1) * STEP + 1)]:
+        # against one 2-D interpolate (on the 8-pixel lattice: to every pixel up to the last point, then cut)
+        direct = F.interpolate(coarse.permute(0, 3, 1, 2), size=[hh, ww], mode='bilinear',
+                               align_corners=True).permute(0, 2, 3, 1)[:, 0:out_h, 0:out_w]
+        separable = scripted.upsample(coarse, out_h, out_w)
+        if separable.shape != direct.shape or (separable - direct).abs().max().item() > 1e-5:
+            sys.exit('self-check failed: separable upsampling differs from interpolate')
+
+
+def fixed_source_path(here: str) -> type:
+    """ParallaxWarp compiled from this file's text under the name models/parallax/scripts/make_warp.py: TorchScript
+    records the source file's path in warp.pt's debug tables, so without this the bytes (and the hash in
+    model.json) would depend on where the checkout lives."""
+    name = 'models/parallax/scripts/make_warp.py'
+    with open(os.path.join(here, 'make_warp.py'), encoding='utf-8') as f:
+        source = f.read()
+    linecache.cache[name] = (len(source), None, source.splitlines(True), name)
+    namespace = {'__name__': __name__, 'COMPILING': True}
+    exec(compile(source, name, 'exec'), namespace)
+    return namespace['ParallaxWarp']
 
 
 def main() -> None:
     here = os.path.dirname(os.path.abspath(__file__))
     target = os.path.join(here, '..', 'src', 'main', 'resources', 'META-INF', 'kinora', 'warp.pt')
-    scripted = torch.jit.script(ParallaxWarp())
+    scripted = torch.jit.script(fixed_source_path(here)())
     self_check(scripted)
     buf = io.BytesIO()
     torch.jit.save(scripted, buf)
@@ -258,5 +301,5 @@ def main() -> None:
     print('wrote', os.path.normpath(target), len(data), 'bytes, sha256', sha, '(model.json updated)')
 
 
-if __name__ == '__main__':
+if __name__ == '__main__' and 'COMPILING' not in globals():
     main()

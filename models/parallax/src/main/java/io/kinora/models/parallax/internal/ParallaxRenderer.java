@@ -41,7 +41,10 @@ final class ParallaxRenderer {
 
     private static final Logger LOG = LoggerFactory.getLogger(ParallaxRenderer.class);
 
-    /** Output pixels between coarse lattice points; the grid is upsampled bilinearly (exact for the camera part). */
+    /**
+     * Output pixels between coarse lattice points (the step warp.pt expects); the grid is upsampled bilinearly
+     * (exact for the camera part).
+     */
     static final int LATTICE_STEP = 8;
     /** The working picture is downscaled only when the source has at least 1/0.8 = 1.25x the pixels needed. */
     private static final double DOWNSCALE_BELOW = 0.8;
@@ -453,23 +456,28 @@ final class ParallaxRenderer {
         return -1;
     }
 
-    /** (1, h, w, 2) output units (x, y) on a lattice whose corners are the corner pixels' centres. */
+    /**
+     * (1, h, w, 2) output units (x, y) on a lattice with a point at every {@link #LATTICE_STEP}-th output pixel
+     * centre on both axes, from pixel 0 to the first multiple of the step at or past the last pixel (so the last
+     * points may lie up to 7 px beyond the frame: the values there extrapolate the same formulas). Every cell is
+     * then exactly 8 x 8 output pixels and warp.pt upsamples the grid with one broadcast blend per axis.
+     */
     static NDArray lattice(NDManager manager, Framing framing) {
-        int w = cells(framing.outW());
-        int h = cells(framing.outH());
+        int w = points(framing.outW());
+        int h = points(framing.outH());
         float[] data = new float[h * w * 2];
         for (int j = 0; j < h; j++) {
-            double uy = framing.outputUy(h == 1 ? 0 : j * (framing.outH() - 1) / (double) (h - 1));
+            double uy = framing.outputUy(j * LATTICE_STEP);
             for (int i = 0; i < w; i++) {
-                double ux = framing.outputUx(w == 1 ? 0 : i * (framing.outW() - 1) / (double) (w - 1));
-                data[(j * w + i) * 2] = (float) ux;
+                data[(j * w + i) * 2] = (float) framing.outputUx(i * LATTICE_STEP);
                 data[(j * w + i) * 2 + 1] = (float) uy;
             }
         }
         return manager.create(data, new Shape(1, h, w, 2));
     }
 
-    private static int cells(int size) {
-        return (size - 1 + LATTICE_STEP - 1) / LATTICE_STEP + 1;
+    /** Lattice points along an axis of {@code size} pixels: cells of 8 pixels covering it, plus one. */
+    static int points(int size) {
+        return (size + LATTICE_STEP - 1) / LATTICE_STEP + 1;
     }
 }

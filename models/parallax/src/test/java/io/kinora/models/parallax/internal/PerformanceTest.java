@@ -134,6 +134,12 @@ class PerformanceTest {
     }
 
     private static void measure(int w, int h, int sw, int sh, String prompt, int frames, boolean subject) {
+        measure(model, w, h, sw, sh, prompt, frames, subject, true);
+    }
+
+    /** Renders one clip; returns {median ms per frame, mean ms per frame} over frames 2..n. */
+    private static double[] measure(ParallaxVideoModel model, int w, int h, int sw, int sh, String prompt, int frames,
+                                    boolean subject, boolean print) {
         RgbImage image = TestScenes.textured(sw, sh);
         if (subject) {
             TestScenes.disk(image, sw * 0.45, sh * 0.5, sh * 0.2, 250, 245, 30);
@@ -152,12 +158,69 @@ class PerformanceTest {
         double[] sorted = per.clone();
         Arrays.sort(sorted);
         double mean = Arrays.stream(per).average().orElse(0);
+        if (!print) return new double[] {sorted[sorted.length / 2], mean};
         System.out.println("motion: " + report.choices().get("motion") + "; layers: " + report.choices().get("layers"));
         System.out.println(String.format(Locale.ROOT,
                 "%dx%d from %dx%d: first frame (incl. preparation) %.1f ms; frames 2..%d median %.2f ms, mean %.2f ms,"
                         + " p90 %.2f ms -> %.1f fps (mean)",
                 w, h, sw, sh, prep, frames, sorted[sorted.length / 2], mean, sorted[(int) (sorted.length * 0.9)],
                 1000 / mean));
+        return new double[] {sorted[sorted.length / 2], mean};
+    }
+
+    /**
+     * Whole renders (72 frames) with this build's warp.pt and a baseline's ({@code -Dparallax.bench.baseline=DIR},
+     * as for {@link #warpAgainstBaseline}), taking turns clip by clip for {@code -Dparallax.bench.rounds} rounds (3):
+     * 720p and 1080p, single layer (push-in) and two layers (pan over a separated disk). Both use this build's
+     * Java side: a baseline older than the 8-pixel lattice then does its old work on the same lattice shape (the
+     * point counts agree at these sizes) with its frames up to 7/8 px stretched, which changes nothing in its cost.
+     * Prints each round and the medians of the rounds; skipped without the property.
+     */
+    @Test
+    void renderAgainstBaseline() throws Exception {
+        String dir = System.getProperty("parallax.bench.baseline");
+        org.junit.jupiter.api.Assumptions.assumeTrue(dir != null, "no -Dparallax.bench.baseline=DIR");
+        String path = dir.split(",")[0].replace(":spanning", "");
+        int rounds = Integer.getInteger("parallax.bench.rounds", 3);
+        ClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {java.nio.file.Path.of(path).toUri().toURL()},
+                null);
+        ParallaxVideoModel baseline = new ParallaxVideoModel(Engine.getEngine("PyTorch"), ParallaxRenderer.Settings.DEFAULT,
+                null, loader);
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        try {
+            Object[][] configs = {{1280, 720, 1600, 1200, "zoom in", false}, {1920, 1080, 2400, 1800, "zoom in", false},
+                {1280, 720, 1600, 1200, "pan right", true}, {1920, 1080, 2400, 1800, "pan right", true}};
+            double[][][] fps = new double[configs.length][2][rounds];
+            for (int r = -1; r < rounds; r++) {
+                for (int c = 0; c < configs.length; c++) {
+                    Object[] k = configs[c];
+                    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "round %d, %dx%d %s, load %.1f:", r,
+                            k[0], k[1], (boolean) k[5] ? "two layers" : "single layer", os.getSystemLoadAverage()));
+                    for (int v = 0; v < 2; v++) {
+                        double[] t = measure(v == 0 ? baseline : model, (int) k[0], (int) k[1], (int) k[2], (int) k[3],
+                                (String) k[4], 72, (boolean) k[5], false);
+                        if (r >= 0) fps[c][v][r] = 1000 / t[1];
+                        line.append(String.format(Locale.ROOT, "  %s median %.1f ms, %.1f fps (mean)",
+                                v == 0 ? "baseline" : "this build", t[0], 1000 / t[1]));
+                    }
+                    if (r >= 0) System.out.println(line);
+                }
+            }
+            for (int c = 0; c < configs.length; c++) {
+                double[] a = fps[c][0].clone();
+                double[] b = fps[c][1].clone();
+                double[] ratio = new double[rounds];
+                for (int r = 0; r < rounds; r++) ratio[r] = fps[c][1][r] / fps[c][0][r];
+                Arrays.sort(a);
+                Arrays.sort(b);
+                Arrays.sort(ratio);
+                System.out.println(String.format(Locale.ROOT, "%dx%d %s: median of %d rounds baseline %.1f fps, this"
+                        + " build %.1f fps, median ratio x%.2f", configs[c][0], configs[c][1], (boolean) configs[c][5]
+                        ? "two layers" : "single layer", rounds, a[rounds / 2], b[rounds / 2], ratio[rounds / 2]));
+            }
+        } finally {
+            baseline.deactivate();
+        }
     }
 
     /**
@@ -235,5 +298,197 @@ class PerformanceTest {
                 System.out.println(out);
             }
         }
+    }
+
+    /**
+     * A/B of {@code warp.pt} files in one process, call by call (so a busy machine slows them alike): this build's
+     * against baselines given by {@code -Dparallax.bench.baseline=DIR[,DIR...]} (each DIR/META-INF/kinora/warp.pt and
+     * model.json, e.g. copied from an older checkout), single layer and with a foreground patch (a feathered disk,
+     * 10 % of the picture, transparent ring), at 720p and 1080p. A DIR ending in {@code :spanning} is older than the
+     * 8-pixel lattice and gets its lattice (corners on the output's corner pixels). Prints min / median wall time
+     * and the mean process CPU time per call, and the median's ratio to the first baseline; skipped without the
+     * property.
+     */
+    @Test
+    void warpAgainstBaseline() throws Exception {
+        String dirs = System.getProperty("parallax.bench.baseline");
+        org.junit.jupiter.api.Assumptions.assumeTrue(dirs != null, "no -Dparallax.bench.baseline=DIR");
+        int calls = Integer.getInteger("parallax.bench.calls", 40);
+        Engine engine = Engine.getEngine("PyTorch");
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        System.out.println("threads: " + System.getProperty("ai.djl.pytorch.num_threads") + ", OMP_WAIT_POLICY="
+                + System.getenv("OMP_WAIT_POLICY") + ", load before: " + os.getSystemLoadAverage());
+        java.util.List<String> names = new java.util.ArrayList<>();
+        java.util.List<WarpHelper> warps = new java.util.ArrayList<>();
+        java.util.List<Boolean> spanning = new java.util.ArrayList<>();
+        try {
+            for (String d : dirs.split(",")) {
+                boolean span = d.endsWith(":spanning");
+                String path = span ? d.substring(0, d.length() - ":spanning".length()) : d;
+                ClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {
+                        java.nio.file.Path.of(path).toUri().toURL()}, null);
+                warps.add(WarpHelper.load(engine, ModelDescriptor.load(loader), loader));
+                names.add(java.nio.file.Path.of(path).getFileName().toString());
+                spanning.add(span);
+            }
+            warps.add(WarpHelper.load(engine, ModelDescriptor.load(PerformanceTest.class.getClassLoader()),
+                    PerformanceTest.class.getClassLoader()));
+            names.add("this build");
+            spanning.add(false);
+            // this build again, the picture in channels-last layout (an NCHW view of NHWC storage)
+            boolean cl = Boolean.getBoolean("parallax.bench.channelsLast");
+            if (cl) {
+                warps.add(warps.get(warps.size() - 1));
+                names.add("this, CL pic");
+                spanning.add(false);
+            }
+            int nv = warps.size();
+            for (int[] size : new int[][] {{1280, 720, 1600, 1200}, {1920, 1080, 2400, 1800}}) {
+                int w = size[0];
+                int h = size[1];
+                int sw = size[2];
+                int sh = size[3];
+                try (ai.djl.ndarray.NDManager m = engine.newBaseManager()) {
+                    Framing f = Framing.cover(sw, sh, w, h);
+                    // a textured picture and a smooth nearness (bottom near, a bump in the middle), as a render has
+                    var picture = ParallaxRenderer.workingPicture(m, TestScenes.textured(sw, sh), 1).picture();
+                    float[] near = new float[4 * 128 * 170];
+                    for (int y = 0; y < 128; y++) {
+                        for (int x = 0; x < 170; x++) {
+                            near[y * 170 + x] = (float) (0.6 * y / 127 + 0.4 * Math.exp(-(Math.pow((x - 85) / 30.0, 2)
+                                    + Math.pow((y - 64) / 25.0, 2))));
+                        }
+                    }
+                    var maps = m.create(near, new ai.djl.ndarray.types.Shape(1, 4, 128, 170));
+                    var clPicture = picture.transpose(0, 2, 3, 1).flatten().reshape(1, sh, sw, 3).transpose(0, 3, 1, 2);
+                    var lattice = ParallaxRenderer.lattice(m, f);
+                    var oldLattice = spanningLattice(m, f);
+                    var noParticles = m.zeros(new ai.djl.ndarray.types.Shape(3, 0));
+                    var noLight = m.zeros(new ai.djl.ndarray.types.Shape(1, 4, 0, 0));
+                    var noFg = m.zeros(new ai.djl.ndarray.types.Shape(1, 5, 0, 0));
+                    // the foreground: a feathered disk of radius 0.2 x the picture height at (0.45, 0.5), with a
+                    // transparent ring
+                    int r = (int) (sh * 0.2);
+                    int pn = 2 * r + 12;
+                    int px0 = (int) (sw * 0.45) - pn / 2;
+                    int py0 = sh / 2 - pn / 2;
+                    float[] patch = new float[5 * pn * pn];
+                    for (int y = 0; y < pn; y++) {
+                        for (int x = 0; x < pn; x++) {
+                            double d = Math.hypot(x - pn / 2.0, y - pn / 2.0);
+                            float a = (float) Math.max(0, Math.min(1, (r - d) / 4 + 0.5));
+                            int q = y * pn + x;
+                            patch[q] = 250.5f * a;
+                            patch[pn * pn + q] = 245.5f * a;
+                            patch[2 * pn * pn + q] = 30.5f * a;
+                            patch[3 * pn * pn + q] = a;
+                        }
+                    }
+                    var fg = m.create(patch, new ai.djl.ndarray.types.Shape(1, 5, pn, pn));
+                    double[] img = f.gridAffine(sw, sh);
+                    double[] dep = f.gridAffine(170, 128);
+                    String[] configs = {"single layer", "two layers"};
+                    double[][][] wall = new double[2][nv][calls];
+                    double[][] cpu = new double[2][nv];
+                    byte[][][] firstFrame = new byte[2][nv][];
+                    for (int it = 0; it < calls + 5; it++) {
+                        float[] p = new float[WarpHelper.PARAMS];
+                        for (int a = 0; a < 4; a++) {
+                            p[WarpHelper.IMG_AFFINE + a] = (float) img[a];
+                            p[WarpHelper.DEPTH_AFFINE + a] = (float) dep[a];
+                        }
+                        double zoom = 1.1 + 0.001 * it;
+                        double tx = 0.02 * it / calls;
+                        p[WarpHelper.CX] = (float) tx;
+                        p[WarpHelper.INV_ZOOM] = (float) (1 / zoom);
+                        p[WarpHelper.TX] = (float) (tx * 0.6);
+                        p[WarpHelper.DOLLY] = -0.03f;
+                        p[WarpHelper.FOCAL] = 0.5f;
+                        p[WarpHelper.OUT_W] = w;
+                        p[WarpHelper.OUT_H] = h;
+                        double k = 0.3;
+                        double[] ax = ParallaxRenderer.FgLayer.axis(tx + k * tx * 0.6, 1 / zoom - k * 0.03, w, img[0],
+                                img[2], sw, px0, pn);
+                        double[] ay = ParallaxRenderer.FgLayer.axis(0, 1 / zoom - k * 0.03, h, img[1], img[3], sh,
+                                py0, pn);
+                        p[WarpHelper.FG_AFFINE] = (float) ax[0];
+                        p[WarpHelper.FG_AFFINE + 1] = (float) ax[1];
+                        p[WarpHelper.FG_AFFINE + 2] = (float) ay[0];
+                        p[WarpHelper.FG_AFFINE + 3] = (float) ay[1];
+                        p[WarpHelper.FG_BOX] = (float) ax[2];
+                        p[WarpHelper.FG_BOX + 1] = (float) ay[2];
+                        p[WarpHelper.FG_BOX + 2] = (float) ax[3];
+                        p[WarpHelper.FG_BOX + 3] = (float) ay[3];
+                        for (int c = 0; c < 2; c++) {
+                            for (int v = 0; v < nv; v++) {
+                                long c0 = os.getProcessCpuTime();
+                                long t0 = System.nanoTime();
+                                try (ai.djl.ndarray.NDManager fm = m.newSubManager()) {
+                                    java.nio.ByteBuffer bytes = warps.get(v).render(fm, p, cl && v == nv - 1 ? clPicture
+                                            : picture, maps, spanning.get(v) ? oldLattice : lattice, noParticles,
+                                            noLight, c == 0 ? noFg : fg).toByteBuffer(true);
+                                    if (it == calls + 4) {
+                                        firstFrame[c][v] = new byte[bytes.remaining()];
+                                        bytes.get(firstFrame[c][v]);
+                                    }
+                                }
+                                if (it >= 5) {
+                                    wall[c][v][it - 5] = (System.nanoTime() - t0) / 1e6;
+                                    cpu[c][v] += (os.getProcessCpuTime() - c0) / 1e6 / calls;
+                                }
+                            }
+                        }
+                    }
+                    for (int c = 0; c < 2; c++) {
+                        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%dx%d %s, warp call:", w, h,
+                                configs[c]));
+                        double first = 0;
+                        for (int v = 0; v < nv; v++) {
+                            double[] a = wall[c][v].clone();
+                            Arrays.sort(a);
+                            double med = a[a.length / 2];
+                            if (v == 0) first = med;
+                            // the ratio of calls made one right after the other, to the first baseline's
+                            double[] paired = new double[calls];
+                            for (int i = 0; i < calls; i++) paired[i] = wall[c][v][i] / wall[c][0][i];
+                            Arrays.sort(paired);
+                            // how far the last call's frame is from the first baseline's (the same parameters)
+                            byte[] x = firstFrame[c][0];
+                            byte[] y = firstFrame[c][v];
+                            int max = 0;
+                            double sq = 0;
+                            for (int i = 0; i < x.length; i++) {
+                                int d = Math.abs((x[i] & 0xff) - (y[i] & 0xff));
+                                max = Math.max(max, d);
+                                sq += d * d;
+                            }
+                            double psnr = sq == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(255.0 * 255 * x.length / sq);
+                            out.append(String.format(Locale.ROOT, "%n  %-12s min %6.2f / median %6.2f ms wall (x%.2f,"
+                                    + " paired x%.2f), CPU %6.2f ms; last frame vs the first's: max diff %d, PSNR %.1f dB",
+                                    names.get(v), a[0], med, med / first, paired[calls / 2], cpu[c][v], max, psnr));
+                        }
+                        System.out.println(out);
+                    }
+                }
+            }
+        } finally {
+            for (WarpHelper w : warps) w.close();
+        }
+        System.out.println("load after: " + os.getSystemLoadAverage());
+    }
+
+    /** The lattice before the 8-pixel one: corners on the output's corner pixel centres, about 8 px apart. */
+    static ai.djl.ndarray.NDArray spanningLattice(ai.djl.ndarray.NDManager manager, Framing framing) {
+        int w = (framing.outW() - 1 + 7) / 8 + 1;
+        int h = (framing.outH() - 1 + 7) / 8 + 1;
+        float[] data = new float[h * w * 2];
+        for (int j = 0; j < h; j++) {
+            double uy = framing.outputUy(h == 1 ? 0 : j * (framing.outH() - 1) / (double) (h - 1));
+            for (int i = 0; i < w; i++) {
+                data[(j * w + i) * 2] = (float) framing.outputUx(w == 1 ? 0 : i * (framing.outW() - 1) / (double) (w - 1));
+                data[(j * w + i) * 2 + 1] = (float) uy;
+            }
+        }
+        return manager.create(data, new ai.djl.ndarray.types.Shape(1, h, w, 2));
     }
 }
