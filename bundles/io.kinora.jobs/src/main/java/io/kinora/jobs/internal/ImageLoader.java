@@ -26,6 +26,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -47,7 +48,8 @@ import java.util.zip.ZipException;
  *   <li>transparent and translucent pixels are composited over {@link Limits#background()} (white by default:
  *       a cut-out product photo on a page), in stored (sRGB-encoded) values, as a browser composites;
  *   <li>CMYK and YCCK JPEGs are read as raw rasters; YCCK is converted to CMYK, Adobe-inverted samples
- *       (an APP14 "Adobe" segment) are inverted back, and CMYK goes to RGB as
+ *       (an APP14 "Adobe" segment) are inverted back, and the inks go to sRGB through the file's embedded ICC
+ *       profile (APP2 ICC_PROFILE, as Photoshop writes) where it has one, otherwise as
  *       {@code R = 255 (1 - C)(1 - K)} (no colour profile: colours are approximate, the report says so);
  *   <li>pictures with another colour space (an embedded ICC profile) are converted to sRGB by Java 2D;
  *   <li>the EXIF orientation (tag 0x0112, all eight values) is applied last, so the picture is upright.
@@ -275,8 +277,8 @@ final class ImageLoader {
             if (h.format.equals("jpeg") && h.components == 4) {
                 Raster raster = i.reader.readRaster(0, null);
                 checkComplete(f, h, warnings);
-                rgb = cmykToRgb(raster, h.adobeTransform, notes);
-            } else if (h.format.equals("jpeg") && h.components != 1 && h.components != 3) {
+                rgb = cmykToRgb(raster, h.adobeTransform, cmykProfile(i.jpeg, notes), notes);
+            } else if (h.format.equals("jpeg") && h.components != 0 && h.components != 1 && h.components != 3) {
                 throw new StageException("image: " + f + " is a JPEG with " + h.components + " colour components;"
                         + " Kinora decodes grayscale (1), YCbCr/RGB (3) and CMYK/YCCK (4) JPEGs");
             } else {
@@ -551,6 +553,41 @@ final class ImageLoader {
      * not inverted), 0 Adobe CMYK (inverted), 2 Adobe YCCK (inverted CMYK whose C, M and Y were stored as YCbCr).
      */
     static RgbImage cmykToRgb(Raster r, int adobeTransform, List<String> notes) {
+        return cmykToRgb(r, adobeTransform, null, notes);
+    }
+
+    /** The embedded CMYK ICC profile as a colour space, or null (with a note) when there is none usable. */
+    private static ColorSpace cmykProfile(JpegHeader jpeg, List<String> notes) {
+        byte[] bytes = jpeg == null ? null : jpeg.iccProfile();
+        if (bytes == null) return null;
+        try {
+            java.awt.color.ICC_Profile p = java.awt.color.ICC_Profile.getInstance(bytes);
+            if (p.getColorSpaceType() != ColorSpace.TYPE_CMYK) {
+                notes.add("the embedded ICC profile is not a CMYK profile; ignored");
+                return null;
+            }
+            return new java.awt.color.ICC_ColorSpace(p);
+        } catch (RuntimeException e) {
+            notes.add("the embedded ICC profile is damaged (" + reason(e) + "); ignored");
+            return null;
+        }
+    }
+
+    /**
+     * As {@link #cmykToRgb(Raster, int, List)}, converting the inks through {@code profile} (an embedded CMYK ICC
+     * profile, colour-managed by Java 2D) when there is one, with the plain formula when there is none or it fails.
+     */
+    static RgbImage cmykToRgb(Raster r, int adobeTransform, ColorSpace profile, List<String> notes) {
+        if (profile != null) {
+            try {
+                RgbImage managed = cmykThroughProfile(r, adobeTransform, profile);
+                notes.add((adobeTransform == 2 ? "YCCK" : "CMYK") + (adobeTransform >= 0 ? " (Adobe, inverted)" : "")
+                        + " converted to sRGB with its embedded ICC profile");
+                return managed;
+            } catch (RuntimeException e) {
+                notes.add("the embedded ICC profile could not convert the picture (" + reason(e) + ")");
+            }
+        }
         int w = r.getWidth();
         int h = r.getHeight();
         if (r.getNumBands() != 4) throw new StageException("a CMYK JPEG must have 4 components, has " + r.getNumBands());
@@ -560,27 +597,13 @@ final class ImageLoader {
         int[] px = new int[w * 4];
         for (int y = 0; y < h; y++) {
             r.getPixels(r.getMinX(), r.getMinY() + y, w, 1, px);
+            inks(px, ycck, inverted);
             int o = y * w * 3;
             for (int p = 0; p < px.length; p += 4) {
                 int c = px[p];
                 int m = px[p + 1];
                 int ye = px[p + 2];
-                if (ycck) {
-                    // YCbCr (JFIF equations) of the inks; as stored by libjpeg the CMY samples are 255 minus these
-                    double yy = c;
-                    double cb = m - 128.0;
-                    double cr = ye - 128.0;
-                    c = 255 - clamp(yy + 1.402 * cr);
-                    m = 255 - clamp(yy - 0.344136 * cb - 0.714136 * cr);
-                    ye = 255 - clamp(yy + 1.772 * cb);
-                }
                 int k = px[p + 3];
-                if (inverted) { // Adobe stores 255 for no ink
-                    c = 255 - c;
-                    m = 255 - m;
-                    ye = 255 - ye;
-                    k = 255 - k;
-                }
                 int kk = 255 - k;
                 out[o++] = (byte) (((255 - c) * kk + 127) / 255);
                 out[o++] = (byte) (((255 - m) * kk + 127) / 255);
@@ -589,6 +612,61 @@ final class ImageLoader {
         }
         notes.add((ycck ? "YCCK" : "CMYK") + (inverted ? " (Adobe, inverted)" : "")
                 + " converted to RGB without a colour profile (R = 255 (1 - C)(1 - K)): colours are approximate");
+        return new RgbImage(w, h, out);
+    }
+
+    /** Ink amounts (0 none .. 255 full) of one raw raster row, written into {@code px} in place. */
+    private static void inks(int[] px, boolean ycck, boolean inverted) {
+        for (int p = 0; p < px.length; p += 4) {
+            int c = px[p];
+            int m = px[p + 1];
+            int ye = px[p + 2];
+            if (ycck) {
+                double yy = c;
+                double cb = m - 128.0;
+                double cr = ye - 128.0;
+                c = 255 - clamp(yy + 1.402 * cr);
+                m = 255 - clamp(yy - 0.344136 * cb - 0.714136 * cr);
+                ye = 255 - clamp(yy + 1.772 * cb);
+            }
+            int k = px[p + 3];
+            if (inverted) {
+                c = 255 - c;
+                m = 255 - m;
+                ye = 255 - ye;
+                k = 255 - k;
+            }
+            px[p] = c;
+            px[p + 1] = m;
+            px[p + 2] = ye;
+            px[p + 3] = k;
+        }
+    }
+
+    private static RgbImage cmykThroughProfile(Raster r, int adobeTransform, ColorSpace profile) {
+        int w = r.getWidth();
+        int h = r.getHeight();
+        byte[] out = new byte[Math.multiplyExact(Math.multiplyExact(w, h), 3)];
+        int strip = Math.max(1, Math.min(h, (1 << 18) / w));
+        java.awt.image.WritableRaster ink = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, w, strip, 4, null);
+        java.awt.image.WritableRaster rgb = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, w, strip, 3, null);
+        ColorConvertOp op = new ColorConvertOp(profile, ColorSpace.getInstance(ColorSpace.CS_sRGB), null);
+        int[] px = new int[w * 4];
+        int[] o3 = new int[w * 3];
+        for (int y0 = 0; y0 < h; y0 += strip) {
+            int sh = Math.min(strip, h - y0);
+            for (int y = 0; y < sh; y++) {
+                r.getPixels(r.getMinX(), r.getMinY() + y0 + y, w, 1, px);
+                inks(px, adobeTransform == 2, adobeTransform >= 0);
+                ink.setPixels(0, y, w, 1, px);
+            }
+            op.filter(ink, rgb);
+            for (int y = 0; y < sh; y++) {
+                rgb.getPixels(0, y, w, 1, o3);
+                int o = (y0 + y) * w * 3;
+                for (int k = 0; k < o3.length; k++) out[o + k] = (byte) o3[k];
+            }
+        }
         return new RgbImage(w, h, out);
     }
 
@@ -694,7 +772,7 @@ final class ImageLoader {
                 int len = (hi << 8) | lo;
                 if (len < 2) return j;
                 boolean sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
-                boolean wanted = sof || marker == 0xE1 || marker == 0xEE;
+                boolean wanted = sof || marker == 0xE1 || marker == 0xEE || marker == 0xE2;
                 if (!wanted) {
                     skip(in, len - 2);
                     continue;
@@ -707,8 +785,27 @@ final class ImageLoader {
                     j.adobeTransform = seg[11] & 0xff;
                 } else if (marker == 0xE1 && j.orientation == 0) {
                     j.orientation = exifOrientation(seg);
+                } else if (marker == 0xE2 && seg.length > 14 && new String(seg, 0, 12, java.nio.charset.StandardCharsets.ISO_8859_1).equals("ICC_PROFILE\0")) {
+                    j.iccChunk(seg[12] & 0xff, seg[13] & 0xff, Arrays.copyOfRange(seg, 14, seg.length));
                 }
             }
+        }
+
+        private final java.util.TreeMap<Integer, byte[]> icc = new java.util.TreeMap<>();
+        private int iccCount = -1;
+
+        /** ICC profiles are split over APP2 segments numbered 1..count. */
+        private void iccChunk(int seq, int count, byte[] data) {
+            if (iccCount < 0) iccCount = count;
+            if (count == iccCount && seq >= 1 && seq <= count) icc.putIfAbsent(seq, data);
+        }
+
+        /** The embedded ICC profile's bytes, or null when there is none or a chunk is missing. */
+        byte[] iccProfile() {
+            if (iccCount < 1 || icc.size() != iccCount) return null;
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            icc.values().forEach(out::writeBytes);
+            return out.toByteArray();
         }
 
         private static void skip(InputStream in, long n) throws IOException {

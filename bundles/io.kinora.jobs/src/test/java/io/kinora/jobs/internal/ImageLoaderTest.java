@@ -275,6 +275,96 @@ class ImageLoaderTest {
         }
     }
 
+    /**
+     * A CMYK JPEG carrying its ICC profile (APP2 ICC_PROFILE, split over two segments as large profiles are) is
+     * converted through that profile. The profile, built here, maps inks to colours no plain formula would give
+     * (cyan ink to yellow, yellow ink to magenta), so the result proves the profile was used.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 2})
+    void cmykJpegsWithAnEmbeddedProfileAreColourManaged(int adobeTransform) throws IOException {
+        int[][] inks = {{255, 0, 0, 0}, {0, 0, 255, 0}, {0, 0, 0, 255}, {0, 0, 0, 0}};
+        int[][] expected = {{255, 255, 0}, {255, 0, 255}, {0, 0, 0}, {255, 255, 255}};
+        byte[] profile = rotatingCmykProfile();
+        int half = profile.length / 2;
+        List<byte[]> app2 = List.of(iccSegment(1, 2, Arrays.copyOfRange(profile, 0, half)),
+                iccSegment(2, 2, Arrays.copyOfRange(profile, half, profile.length)));
+        Path f = cmykJpeg(96, 64, adobeTransform, inks, app2);
+        ImageLoader.Loaded l = ImageLoader.read(f, LIMITS);
+        // YCCK's chroma rounding leaves an ink of a few levels where none was; near black in linear light the sRGB
+        // curve magnifies that (linear 0.4 % is sRGB 13), so the bound is wider than the plain formula's
+        assertQuadrants(l.image(), expected, 16);
+        assertTrue(l.summary().contains("converted to sRGB with its embedded ICC profile"), l.summary());
+        // a damaged profile is named and the plain formula used
+        byte[] broken = profile.clone();
+        broken[36] = 'x';
+        Path g = cmykJpeg(96, 64, adobeTransform, inks, List.of(iccSegment(1, 1, broken)));
+        ImageLoader.Loaded p = ImageLoader.read(g, LIMITS);
+        assertQuadrants(p.image(), new int[][] {{0, 255, 255}, {255, 255, 0}, {0, 0, 0}, {255, 255, 255}}, 6);
+        assertTrue(p.summary().contains("the embedded ICC profile is damaged") && p.summary().contains("without a colour profile"),
+                p.summary());
+    }
+
+    static byte[] iccSegment(int seq, int count, byte[] chunk) {
+        byte[] payload = new byte[14 + chunk.length];
+        System.arraycopy("ICC_PROFILE\0".getBytes(StandardCharsets.ISO_8859_1), 0, payload, 0, 12);
+        payload[12] = (byte) seq;
+        payload[13] = (byte) count;
+        System.arraycopy(chunk, 0, payload, 14, chunk.length);
+        return segment(0xE2, payload);
+    }
+
+    /**
+     * An ICC v2 output profile (CMYK to XYZ) whose A2B0 table, a 2-point grid per ink, gives each corner the
+     * linear sRGB colour ((1 - M)(1 - K), (1 - Y)(1 - K), (1 - C)(1 - K)), in D50 XYZ.
+     */
+    static byte[] rotatingCmykProfile() {
+        ByteBuffer lut = ByteBuffer.allocate(52 + 4 * 2 * 2 + 16 * 3 * 2 + 3 * 2 * 2);
+        lut.put("mft2".getBytes(StandardCharsets.US_ASCII)).putInt(0).put((byte) 4).put((byte) 3).put((byte) 2).put((byte) 0);
+        for (int i = 0; i < 9; i++) lut.putInt(i % 4 == 0 ? 0x10000 : 0);
+        lut.putShort((short) 2).putShort((short) 2);
+        for (int i = 0; i < 4; i++) lut.putShort((short) 0).putShort((short) 0xFFFF);
+        double[][] m = {{0.4360747, 0.3850649, 0.1430804}, {0.2225045, 0.7168786, 0.0606169}, {0.0139322, 0.0971045, 0.7141733}};
+        for (int c = 0; c < 2; c++) for (int mm = 0; mm < 2; mm++) for (int y = 0; y < 2; y++) for (int k = 0; k < 2; k++) {
+            double[] rgb = {(1 - mm) * (1 - k), (1 - y) * (1 - k), (1 - c) * (1 - k)};
+            for (int o = 0; o < 3; o++) {
+                double xyz = m[o][0] * rgb[0] + m[o][1] * rgb[1] + m[o][2] * rgb[2];
+                lut.putShort((short) Math.round(xyz * 32768));
+            }
+        }
+        for (int i = 0; i < 3; i++) lut.putShort((short) 0).putShort((short) 0xFFFF);
+        byte[] a2b0 = lut.array();
+        byte[] name = "Kinora test CMYK\0".getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer desc = ByteBuffer.allocate(12 + name.length + 4 + 4 + 2 + 1 + 67);
+        desc.put("desc".getBytes(StandardCharsets.US_ASCII)).putInt(0).putInt(name.length).put(name);
+        byte[] wtpt = ByteBuffer.allocate(20).put("XYZ ".getBytes(StandardCharsets.US_ASCII)).putInt(0)
+                .putInt(0xF6D6).putInt(0x10000).putInt(0xD32D).array();
+        byte[] cprt = ByteBuffer.allocate(16).put("text".getBytes(StandardCharsets.US_ASCII)).putInt(0)
+                .put("none\0\0\0\0".getBytes(StandardCharsets.US_ASCII)).array();
+        byte[][] tags = {desc.array(), wtpt, cprt, a2b0};
+        String[] sigs = {"desc", "wtpt", "cprt", "A2B0"};
+        int offset = 128 + 4 + 12 * tags.length;
+        int[] at = new int[tags.length];
+        for (int i = 0; i < tags.length; i++) {
+            at[i] = offset;
+            offset += (tags[i].length + 3) & ~3;
+        }
+        ByteBuffer b = ByteBuffer.allocate(offset);
+        b.putInt(offset).putInt(0).putInt(0x02100000).put("prtrCMYKXYZ ".getBytes(StandardCharsets.US_ASCII));
+        b.position(36);
+        b.put("acsp".getBytes(StandardCharsets.US_ASCII));
+        b.position(68);
+        b.putInt(0xF6D6).putInt(0x10000).putInt(0xD32D);
+        b.position(128);
+        b.putInt(tags.length);
+        for (int i = 0; i < tags.length; i++) b.put(sigs[i].getBytes(StandardCharsets.US_ASCII)).putInt(at[i]).putInt(tags[i].length);
+        for (int i = 0; i < tags.length; i++) {
+            b.position(at[i]);
+            b.put(tags[i]);
+        }
+        return b.array();
+    }
+
     // ------------------------------------------------------------------ EXIF orientation
 
     /**
@@ -632,9 +722,13 @@ class ImageLoaderTest {
 
     /** Writes the inks as a 4-component JPEG, plain (-1), Adobe CMYK (0, inverted) or Adobe YCCK (2). */
     Path cmykJpeg(int w, int h, int adobeTransform) throws IOException {
+        return cmykJpeg(w, h, adobeTransform, INKS, List.of());
+    }
+
+    Path cmykJpeg(int w, int h, int adobeTransform, int[][] inks, List<byte[]> extra) throws IOException {
         WritableRaster r = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, w, h, 4, null);
         for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) {
-            int[] ink = INKS[(y < h / 2 ? 0 : 2) + (x < w / 2 ? 0 : 1)];
+            int[] ink = inks[(y < h / 2 ? 0 : 2) + (x < w / 2 ? 0 : 1)];
             int[] s = new int[4];
             if (adobeTransform == 2) {
                 // YCbCr of the C, M, Y inks (libjpeg's YCCK: RGB = 255 - stored inverted CMY), K stored inverted
@@ -649,11 +743,11 @@ class ImageLoaderTest {
             for (int k = 0; k < 4; k++) s[k] = Math.max(0, Math.min(255, s[k]));
             r.setPixel(x, y, s);
         }
-        List<byte[]> segs = new ArrayList<>();
+        List<byte[]> segs = new ArrayList<>(extra);
         if (adobeTransform >= 0) {
             segs.add(segment(0xEE, new byte[] {'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, (byte) adobeTransform}));
         }
-        Path f = writeJpeg(new IIOImage(r, null, null), segs, false, "cmyk" + adobeTransform + ".jpg");
+        Path f = writeJpeg(new IIOImage(r, null, null), segs, false, "cmyk" + adobeTransform + "-" + System.nanoTime() + ".jpg");
         // the JDK's writer stores the four rasters' samples as they are (no colour transform, no Adobe segment)
         ImageReader reader = ImageIO.getImageReadersByFormatName("jpeg").next();
         try (var in = new MemoryCacheImageInputStream(new ByteArrayInputStream(Files.readAllBytes(f)))) {
