@@ -584,6 +584,61 @@ class ImageLoaderTest {
         assertRgb(r, 1, 0, 0xFFFFFF, 0);
     }
 
+    // ------------------------------------------------------------------ other encoders
+
+    /**
+     * Fixtures from independent encoders, made at test time where Debian's ImageMagick and exiftool are installed
+     * (skipped otherwise): libjpeg's YCCK JPEG (ImageMagick writes CMYK as Adobe YCCK), JPEGs whose EXIF
+     * orientation exiftool wrote, a 16-bit RGBA PNG and a palette PNG with transparency. Each must decode as
+     * ImageMagick decodes it ({@code -auto-orient}, {@code -flatten} over white, {@code -colorspace sRGB}).
+     */
+    @Test
+    void agreesWithImageMagickAndExiftool() throws Exception {
+        Path convert = Path.of("/usr/bin/convert");
+        Path exiftool = Path.of("/usr/bin/exiftool");
+        assumeTrue(Files.isExecutable(convert) && Files.isExecutable(exiftool) && run(convert.toString(), "-version").contains("ImageMagick"),
+                "needs Debian's imagemagick and libimage-exiftool-perl");
+        Path q = png(quadrants(96, 64, BufferedImage.TYPE_3BYTE_BGR), "q.png");
+        ImageLoader.Limits lim = new ImageLoader.Limits(40_000_000L, 1 << 26, 16, 10, 0xFFFFFF);
+        List<String[]> pairs = new ArrayList<>();
+        Path jpg = dir.resolve("q.jpg");
+        run(convert.toString(), q.toString(), "-quality", "95", jpg.toString());
+        for (int o = 1; o <= 8; o++) {
+            Path f = Files.copy(jpg, dir.resolve("o" + o + ".jpg"));
+            run(exiftool.toString(), "-q", "-overwrite_original", "-n", "-Orientation=" + o, f.toString());
+            run(convert.toString(), f.toString(), "-auto-orient", dir.resolve("o" + o + "-im.png").toString());
+            pairs.add(new String[] {"o" + o + ".jpg", "o" + o + "-im.png", "0"});
+        }
+        run(convert.toString(), q.toString(), "-colorspace", "CMYK", "-quality", "95", dir.resolve("cmyk.jpg").toString());
+        run(convert.toString(), dir.resolve("cmyk.jpg").toString(), "-colorspace", "sRGB", dir.resolve("cmyk-im.png").toString());
+        pairs.add(new String[] {"cmyk.jpg", "cmyk-im.png", "1"});
+        run(convert.toString(), "-size", "96x64", "gradient:rgba(255,0,0,1)-rgba(0,0,255,0.2)", "-depth", "16", dir.resolve("rgba16.png").toString());
+        run(convert.toString(), dir.resolve("rgba16.png").toString(), "-background", "white", "-flatten", "-depth", "8", dir.resolve("rgba16-im.png").toString());
+        pairs.add(new String[] {"rgba16.png", "rgba16-im.png", "1"});
+        run(convert.toString(), "-size", "96x64", "xc:none", "-fill", "rgb(20,120,220)", "-draw", "rectangle 10,10 60,50",
+                "png8:" + dir.resolve("pal.png"));
+        run(convert.toString(), dir.resolve("pal.png").toString(), "-background", "white", "-flatten", dir.resolve("pal-im.png").toString());
+        pairs.add(new String[] {"pal.png", "pal-im.png", "0"});
+        for (String[] p : pairs) {
+            ImageLoader.Loaded mine = ImageLoader.read(dir.resolve(p[0]), lim);
+            RgbImage ref = ImageLoader.read(dir.resolve(p[1]), lim).image();
+            assertEquals(ref.width() + "x" + ref.height(), mine.image().width() + "x" + mine.image().height(), p[0]);
+            int max = 0;
+            for (int k = 0; k < ref.rgb().length; k++) max = Math.max(max, Math.abs((ref.rgb()[k] & 0xff) - (mine.image().rgb()[k] & 0xff)));
+            assertTrue(max <= Integer.parseInt(p[2]), p[0] + " differs from ImageMagick by up to " + max + " [" + mine.summary() + "]");
+        }
+        assertEquals(2, ImageLoader.check(dir.resolve("cmyk.jpg"), lim).adobeTransform(), "libjpeg writes CMYK as YCCK");
+        assertEquals(3, pngColourType(dir.resolve("pal.png")), "a palette PNG");
+        assertEquals(16, pngBitDepth(dir.resolve("rgba16.png")), "a 16-bit PNG");
+    }
+
+    static String run(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) throw new AssertionError(String.join(" ", cmd) + " failed: " + out);
+        return out;
+    }
+
     // ------------------------------------------------------------------ helpers
 
     void assertMessage(Path f, String part) {
