@@ -285,4 +285,21 @@ class CliEndToEndIT {
         assertTrue(r.stderr().contains(message), "message '" + message + "' in:\n" + r.stderr());
         assertFalse(r.stderr().contains("\tat "), "no stack trace:\n" + r.stderr());
     }
+
+    @Test
+    void tinyAndStripImagesAreRefusedWithTheSizeTheLimitAndTheSetting() throws Exception {
+        Path dir = Files.createDirectories(outDir.resolve("image-limits"));
+        Path scene = DIST.resolve("samples/two-speakers.json");
+        Path tiny = dir.resolve("icon.png");
+        Path strip = dir.resolve("strip.png");
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(40, 40, java.awt.image.BufferedImage.TYPE_INT_RGB), "png", tiny.toFile());
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(2000, 100, java.awt.image.BufferedImage.TYPE_INT_RGB), "png", strip.toFile());
+        expectFailure(3, "is 40x40 pixels; the smallest side must be at least 64 px (min.image.side in the configuration io.kinora.jobs)",
+                kinora("generate", "--scene", scene.toString(), "--image", tiny.toString(), "--out", dir.resolve("a.mp4").toString()));
+        expectFailure(3, "an aspect ratio of 20:1; the limit is 10:1 (max.image.aspect in the configuration io.kinora.jobs)",
+                kinora("generate", "--scene", scene.toString(), "--image", strip.toString(), "--out", dir.resolve("b.mp4").toString()));
+        try (Stream<Path> left = Files.list(dir)) {
+            assertEquals(List.of("icon.png", "strip.png"), left.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList()));
+        }
+    }
 }

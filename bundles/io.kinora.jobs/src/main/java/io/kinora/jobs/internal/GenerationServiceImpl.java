@@ -200,7 +200,9 @@ public final class GenerationServiceImpl implements GenerationService, SceneSpec
             for (Path p : outputs) checkWritable(p);
 
             begin(Stage.PLAN);
-            RgbImage image = ImageLoader.load(request.image(), cfg.max_image_pixels(), cfg.max_image_bytes());
+            ImageLoader.Loaded loaded = ImageLoader.read(request.image(), ImageLoader.Limits.of(cfg));
+            RgbImage image = loaded.image();
+            choices.put("image", loaded.summary());
             byte[] imageDigest = digestFile(request.image());
             if (jobId == null) jobId = deriveJobId(scene, imageDigest);
             AUDIT.info("job {} started: {} line(s), {} rendition(s), seed {}", jobId, scene.lines().size(),
@@ -274,6 +276,8 @@ public final class GenerationServiceImpl implements GenerationService, SceneSpec
                 Aspect aspect = scene.aspects().get(a);
                 int w = aspect.width(scene.resolution());
                 int h = aspect.height(scene.resolution());
+                String soft = ImageLoader.enlargement(image.width(), image.height(), w, h);
+                if (soft != null) choices.put("image[" + aspect.id() + "]", soft);
                 String contentId = contentId(jobId, aspect);
                 ProvenanceRequest pr = new ProvenanceRequest(contentId, jobId, scene, timeline, modelInfo, ingredients);
                 provenanceRequests.add(pr);

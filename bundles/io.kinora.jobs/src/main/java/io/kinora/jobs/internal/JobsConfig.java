@@ -10,11 +10,20 @@ public @interface JobsConfig {
     @AttributeDefinition(name = "Video model", description = "Model id or family that renders clips; the model registry's routing policy picks the version.")
     String model_id() default "parallax";
 
-    @AttributeDefinition(name = "Max image pixels", description = "Largest source image accepted, in pixels (width x height).")
+    @AttributeDefinition(name = "Max image pixels", description = "Largest source image accepted, in pixels (width x height), checked from the file's header before anything is decoded.")
     long max_image_pixels() default 40_000_000L;
 
     @AttributeDefinition(name = "Max image bytes", description = "Largest source image file accepted, in bytes.")
     long max_image_bytes() default 64L * 1024 * 1024;
+
+    @AttributeDefinition(name = "Min image side (px)", description = "Smallest width or height of a source image accepted, in pixels, as displayed (after the EXIF orientation). A 64 px side is already enlarged at least 17x for a 1080p frame; smaller ones are refused with a message naming the size and this limit.")
+    int min_image_side() default 64;
+
+    @AttributeDefinition(name = "Max image aspect ratio", description = "Longest side divided by the shortest side of a source image accepted (10 accepts a 728x90 banner or a 6:1 panorama; a 20:1 strip is refused). Every rendition cover-fits the picture, so a thin strip shows only a small part of itself.")
+    double max_image_aspect() default 10.0;
+
+    @AttributeDefinition(name = "Background for transparency", description = "Colour (#RRGGBB) that transparent and translucent pixels of a PNG or GIF are composited over, as on a page; the job report says how much of the picture was transparent.")
+    String image_background() default "#FFFFFF";
 
     @AttributeDefinition(name = "Max scene bytes", description = "Largest SceneSpec JSON document accepted, in bytes.")
     int max_scene_bytes() default 256 * 1024;
