@@ -224,6 +224,7 @@ public final class KinoraApiServlet extends HttpServlet {
                 error(resp, 404, "no such resource: " + method + " /kinora/api" + path + " (see /kinora/api/v1/openapi.json)");
             }
         } catch (BadRequest e) {
+            if (e.status == 413) discardUnread(req, resp);
             error(resp, e.status, e.getMessage());
         } catch (RuntimeException | ServletException e) {
             LOG.error("{} {} failed", method, path, e);
@@ -648,6 +649,34 @@ public final class KinoraApiServlet extends HttpServlet {
 
     private ObjectNode errorBody(int status, String message) {
         return json.createObjectNode().put("status", status).put("error", message);
+    }
+
+    /** The most of a refused upload read and thrown away so that the client, still sending, can read the answer. */
+    static final long DISCARD_LIMIT = 16L * 1024 * 1024;
+
+    /**
+     * A refused upload is answered only after the rest of its body has been read (up to {@link #DISCARD_LIMIT}):
+     * answering and closing while the client is still sending makes its TCP stack reset the connection, and the
+     * client then sees "connection reset" instead of the 413 that names the limit. Larger bodies are cut off and the
+     * connection is closed; clients that send {@code Expect: 100-continue} (curl does for large bodies) never send
+     * them at all.
+     */
+    private static void discardUnread(HttpServletRequest req, HttpServletResponse resp) {
+        long declared = req.getContentLengthLong();
+        if (declared > DISCARD_LIMIT || declared < 0) {
+            resp.setHeader("Connection", "close");
+            return;
+        }
+        try {
+            InputStream in = req.getInputStream();
+            byte[] buf = new byte[64 * 1024];
+            long read = 0;
+            int n;
+            while (read < DISCARD_LIMIT && (n = in.read(buf)) >= 0) read += n;
+        } catch (IOException | IllegalStateException e) {
+            // already read as parts, or the client has gone: nothing to discard
+            resp.setHeader("Connection", "close");
+        }
     }
 
     private void error(HttpServletResponse resp, int status, String message) throws IOException {
