@@ -36,17 +36,23 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Boots Apache Felix with the bundles the feature files list. The framework cache persists between runs; bundles
- * are installed by reference (no copy) and updated when their file changed. Bundles with a start order above the
- * requested start level are installed but not started (the web console and HTTP stay off for headless commands).
+ * are installed by reference (no copy) and updated when their file changed. The framework first reaches start level
+ * 1 (Config Admin, File Install and the other framework services), then the features' default configurations are
+ * applied ({@link FeatureConfigurations}: never over an operator's), then it goes on to the requested start level, so
+ * Kinora's components start configured. Bundles with a start order above the requested start level are installed but
+ * not started (the web console and HTTP stay off for headless commands).
  */
 public final class KinoraFramework implements AutoCloseable {
     /** Start order of the core: framework services, engine, Kinora bundles and models. */
     public static final int HEADLESS_LEVEL = 10;
     /** Start order of HTTP and the Web Console. */
     public static final int SERVER_LEVEL = 20;
+    /** The framework services (Config Admin first): the level at which the features' configurations are applied. */
+    public static final int BOOT_LEVEL = 1;
 
     private final Framework framework;
     private final List<String> problems = new ArrayList<>();
+    private final List<String> configurations = new ArrayList<>();
     private final Path tempCache;
 
     private KinoraFramework(Framework framework, Path tempCache) {
@@ -80,12 +86,22 @@ public final class KinoraFramework implements AutoCloseable {
             CountDownLatch started = new CountDownLatch(1);
             BundleContext ctx = fw.getBundleContext();
             ctx.addFrameworkListener(e -> {
-                if (e.getType() == FrameworkEvent.STARTED || e.getType() == FrameworkEvent.STARTLEVEL_CHANGED) started.countDown();
+                if (e.getType() == FrameworkEvent.STARTED) started.countDown();
                 if (e.getType() == FrameworkEvent.ERROR) k.problem(e.getBundle(), e.getThrowable());
             });
             fw.start();
             if (!started.await(120, TimeUnit.SECONDS)) {
-                k.problems.add("the framework did not reach start level " + o.startLevel() + " within 120 s");
+                k.problems.add("the framework did not reach start level " + BOOT_LEVEL + " within 120 s");
+            }
+            k.configurations.addAll(FeatureConfigurations.apply(ctx, features, home.resolve("conf")));
+            FileLogger log = new FileLogger(work.resolve("logs/framework.log"));
+            for (String line : k.configurations) log.doLogOut(Logger.LOG_INFO, "configuration " + line, null);
+            if (o.startLevel() > BOOT_LEVEL) {
+                CountDownLatch raised = new CountDownLatch(1);
+                fw.adapt(FrameworkStartLevel.class).setStartLevel(o.startLevel(), e -> raised.countDown());
+                if (!raised.await(120, TimeUnit.SECONDS)) {
+                    k.problems.add("the framework did not reach start level " + o.startLevel() + " within 120 s");
+                }
             }
             k.checkBundles(o.startLevel());
             return k;
@@ -98,7 +114,7 @@ public final class KinoraFramework implements AutoCloseable {
     private static Framework create(Options o, Path home, Path work, Path cache, Map<String, String> featureProps) throws BundleException {
         Map<String, Object> cfg = new HashMap<>();
         cfg.put(Constants.FRAMEWORK_STORAGE, cache.toString());
-        cfg.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, Integer.toString(o.startLevel()));
+        cfg.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, Integer.toString(Math.min(BOOT_LEVEL, o.startLevel())));
         cfg.put("felix.startlevel.bundle", Integer.toString(HEADLESS_LEVEL));
         cfg.put("felix.cache.locking", "true");
         cfg.put("felix.log.logger", new FileLogger(work.resolve("logs/framework.log")));
@@ -195,6 +211,9 @@ public final class KinoraFramework implements AutoCloseable {
     private void problem(Bundle b, Throwable t) {
         problems.add((b == null ? "framework" : b.getSymbolicName()) + ": " + (t == null ? "error" : t.getMessage()));
     }
+
+    /** What happened to each default configuration of the features at this start (one line per PID). */
+    public List<String> configurations() { return List.copyOf(configurations); }
 
     /** Bundles that should be active but are not, each with the reason. */
     public List<String> problems() { return List.copyOf(problems); }

@@ -181,4 +181,168 @@ class FrameworkIT {
     private static int run(String... args) {
         return cli.apply(args);
     }
+
+    // ---- default configurations from the feature files ------------------------------------------------------------
+
+    @Test
+    void featureDefaultConfigurationsAreInForce() throws Exception {
+        // nothing in conf/ configures these: the launcher applied the features' configurations sections
+        Map<String, Object> queue = configuration(kinora.context(), "io.kinora.jobs.queue");
+        assertNotNull(queue, "kinora-core's io.kinora.jobs.queue is in Config Admin: " + kinora.configurations());
+        assertEquals(50, queue.get("max.queued"), "typed as the feature says (max.queued:Integer)");
+        assertEquals(3, queue.get("max.attempts"));
+        assertTrue(String.valueOf(queue.get(FeatureConfigurations.MARKER)).startsWith("io.kinora:kinora-features:slingosgifeature:core:"), queue.toString());
+        Map<String, Object> rest = configuration(kinora.context(), "io.kinora.rest");
+        assertEquals(262144, rest.get("max.scene.bytes"));
+        assertEquals("", rest.get("anonymous.role"));
+        // kinora-base's File Install watcher on models/, with ${kinora.home} substituted
+        Map<String, Object> models = configuration(kinora.context(), "org.apache.felix.fileinstall~models");
+        assertNotNull(models, "the models/ watcher of kinora-base: " + kinora.configurations());
+        assertEquals(DIST.toAbsolutePath().normalize().resolve("models").toString(), models.get("felix.fileinstall.dir"));
+        assertEquals("org.apache.felix.fileinstall", models.get("service.factoryPid"));
+        assertTrue(kinora.configurations().stream().anyMatch(l -> l.startsWith("io.kinora.jobs.queue: default of io.kinora:kinora-features:slingosgifeature:core:")),
+                kinora.configurations().toString());
+    }
+
+    /**
+     * A second framework from a home beside the distribution (its bundles, a copy of its feature files, its own conf/
+     * and models/), only at start level 1: Config Admin and File Install run, Kinora's bundles do not (the engine's
+     * natives load once per JVM, and the framework above already has them). It is started, changed and restarted.
+     */
+    @Test
+    void operatorConfigurationsWinOverFeatureDefaultsAcrossRestarts() throws Exception {
+        Path home = WORK.resolve("config-it/home");
+        Path work = WORK.resolve("config-it/work");
+        KinoraFramework.deleteTree(WORK.resolve("config-it"));
+        Files.createDirectories(home.resolve("lib/features"));
+        Files.createSymbolicLink(home.resolve("bundles"), DIST.toAbsolutePath().resolve("bundles"));
+        try (Stream<Path> s = Files.list(DIST.resolve("lib/features"))) {
+            for (Path f : s.toList()) Files.copy(f, home.resolve("lib/features").resolve(f.getFileName()));
+        }
+        Path models = Files.createDirectories(home.resolve("models"));
+        // the operator's own file for io.kinora.rest, there before the first start
+        Files.writeString(Files.createDirectories(home.resolve("conf")).resolve("io.kinora.rest.config"), "max.scene.bytes=I\"4096\"\n");
+        KinoraFramework.Options options = new KinoraFramework.Options(home, work, KinoraFramework.BOOT_LEVEL, "felix-cache", Map.of());
+
+        Path model;
+        try (Stream<Path> s = Files.list(DIST.resolve("models-available"))) {
+            model = s.filter(p -> p.getFileName().toString().startsWith("io.kinora.models.parallax-1.1-")).findFirst().orElseThrow();
+        }
+        KinoraFramework first = KinoraFramework.start(options);
+        try {
+            assertEquals(List.of(), first.problems());
+            BundleContext ctx = first.context();
+            // a default from the feature is in force: kinora-base's watcher installs what is dropped into this home's models/
+            Map<String, Object> queue = configuration(ctx, "io.kinora.jobs.queue");
+            assertEquals(50, queue.get("max.queued"));
+            Path tmp = Files.copy(model, home.resolve(model.getFileName() + ".part"));
+            Files.move(tmp, models.resolve(model.getFileName()), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Bundle dropped = awaitBundle(ctx, "/config-it/home/models/" + model.getFileName());
+            assertNotNull(dropped, "File Install, configured by the feature's org.apache.felix.fileinstall~models, installs " + model.getFileName());
+            assertEquals(8, dropped.adapt(org.osgi.framework.startlevel.BundleStartLevel.class).getStartLevel(),
+                    "at the feature's felix.fileinstall.start.level");
+            // the operator's conf/ file wins: File Install's values, not merged with the feature's
+            Map<String, Object> rest = awaitConfiguration(ctx, "io.kinora.rest", c -> c.containsKey("felix.fileinstall.filename"));
+            assertEquals(4096, rest.get("max.scene.bytes"), rest.toString());
+            assertFalse(rest.containsKey("anonymous.role"), "the feature's io.kinora.rest default is not applied over conf/: " + rest);
+            assertFalse(rest.containsKey(FeatureConfigurations.MARKER), rest.toString());
+            assertTrue(first.configurations().contains("io.kinora.rest: the operator's conf/io.kinora.rest.config (default of "
+                    + "io.kinora:kinora-features:slingosgifeature:web:" + System.getProperty("kinora.version", "0.1.0-SNAPSHOT") + " not applied)"),
+                    first.configurations().toString());
+            // the operator changes one value in the console (which keeps the configuration's other properties)
+            change(ctx, "io.kinora.jobs.queue", Map.of("max.queued", 7));
+        } finally {
+            first.close();
+        }
+        // a new Kinora version changes two defaults: one of a configuration the operator changed, one of an untouched one
+        replace(home.resolve("lib/features/kinora-core.json"), "\"max.attempts:Integer\": 3", "\"max.attempts:Integer\": 4");
+        replace(home.resolve("lib/features/kinora-base.json"), "\"felix.fileinstall.poll\": \"2000\"", "\"felix.fileinstall.poll\": \"1500\"");
+        KinoraFramework second = KinoraFramework.start(options);
+        try {
+            assertEquals(List.of(), second.problems());
+            BundleContext ctx = second.context();
+            Map<String, Object> queue = configuration(ctx, "io.kinora.jobs.queue");
+            assertEquals(7, queue.get("max.queued"), "the restart keeps the operator's change: " + queue);
+            assertEquals(3, queue.get("max.attempts"), "and does not apply a new default to a configuration the operator changed: " + queue);
+            assertEquals("1500", configuration(ctx, "org.apache.felix.fileinstall~models").get("felix.fileinstall.poll"),
+                    "an untouched default follows the feature");
+            assertEquals(4096, configuration(ctx, "io.kinora.rest").get("max.scene.bytes"));
+            assertTrue(second.configurations().contains("io.kinora.jobs.queue: changed by the operator since the launcher wrote it; kept"),
+                    second.configurations().toString());
+            assertNotNull(awaitBundle(ctx, "/config-it/home/models/" + model.getFileName()));
+        } finally {
+            second.close();
+        }
+        // deleting the operator's file hands the PID back to the feature at the next start
+        Files.delete(home.resolve("conf/io.kinora.rest.config"));
+        KinoraFramework third = KinoraFramework.start(options);
+        try {
+            Map<String, Object> rest = awaitConfiguration(third.context(), "io.kinora.rest", c -> c.containsKey(FeatureConfigurations.MARKER));
+            assertEquals(262144, rest.get("max.scene.bytes"), rest.toString());
+        } finally {
+            third.close();
+        }
+    }
+
+    static void replace(Path file, String from, String to) throws java.io.IOException {
+        String text = Files.readString(file);
+        assertTrue(text.contains(from), file + " contains " + from);
+        Files.writeString(file, text.replace(from, to));
+    }
+
+    static Bundle awaitBundle(BundleContext ctx, String locationPart) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (System.currentTimeMillis() < deadline) {
+            for (Bundle b : ctx.getBundles()) if (b.getLocation().contains(locationPart)) return b;
+            Thread.sleep(200);
+        }
+        return null;
+    }
+
+    static Map<String, Object> awaitConfiguration(BundleContext ctx, String pid, java.util.function.Predicate<Map<String, Object>> ready) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        Map<String, Object> c = null;
+        while (System.currentTimeMillis() < deadline) {
+            c = configuration(ctx, pid);
+            if (c != null && ready.test(c)) return c;
+            Thread.sleep(200);
+        }
+        throw new AssertionError("configuration " + pid + " did not become ready within 30 s: " + c);
+    }
+
+    /** The properties of a configuration in the framework's Config Admin (reflectively: its API is inside the framework), or null. */
+    static Map<String, Object> configuration(BundleContext ctx, String pid) throws Exception {
+        return withConfiguration(ctx, pid, null);
+    }
+
+    /** Changes values of a configuration as the Web Console does: the other properties stay. */
+    static void change(BundleContext ctx, String pid, Map<String, Object> values) throws Exception {
+        assertNotNull(withConfiguration(ctx, pid, values), pid + " exists");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> withConfiguration(BundleContext ctx, String pid, Map<String, Object> changes) throws Exception {
+        ServiceReference<?> ref = await(ctx, FeatureConfigurations.CM, null);
+        assertNotNull(ref, "Config Admin runs");
+        Object cm = ctx.getService(ref);
+        try {
+            Class<?> api = ref.getBundle().loadClass(FeatureConfigurations.CM);
+            Class<?> type = ref.getBundle().loadClass("org.osgi.service.cm.Configuration");
+            Object[] found = (Object[]) api.getMethod("listConfigurations", String.class).invoke(cm, "(service.pid=" + pid + ")");
+            if (found == null || found.length == 0) return null;
+            java.util.Dictionary<String, Object> d = (java.util.Dictionary<String, Object>) type.getMethod("getProperties").invoke(found[0]);
+            if (changes != null) {
+                changes.forEach(d::put);
+                type.getMethod("update", java.util.Dictionary.class).invoke(found[0], d);
+            }
+            Map<String, Object> out = new java.util.TreeMap<>();
+            for (java.util.Enumeration<String> k = d.keys(); k.hasMoreElements(); ) {
+                String key = k.nextElement();
+                out.put(key, d.get(key));
+            }
+            return out;
+        } finally {
+            ctx.ungetService(ref);
+        }
+    }
 }

@@ -47,10 +47,12 @@ import static org.junit.jupiter.api.Assertions.fail;
  * decoded (H.264 + AAC) and verified (C2PA manifest valid), and Kinora's pages and inventory printer answer in Sling's
  * Web Console. Runs only in the Maven profile {@code hosts} ({@code mvn verify -Phosts}).
  *
- * <p>The bundle set and the default configurations come from ONE list: the aggregated host feature
+ * <p>The bundle set and the default configurations come from ONE source: the aggregated host feature
  * ({@code host/kinora-host.json} and {@code host/kinora-sling.json} in the kinora-features artifact: Kinora's bundles,
- * without the SCR, Config Admin, Event Admin, HTTP and Web Console the host brings). Without it on the class path,
- * the distribution's {@code bundles/io.kinora.*} are used.
+ * without the SCR, Config Admin, Event Admin, HTTP and Web Console the host brings). The configurations are the
+ * installer files the build generates from those features ({@code lib/host/install/<pid>.cfg.json}); the test only
+ * adds the operator's users to {@code io.kinora.rest}. Without the host feature on the class path, the distribution's
+ * {@code bundles/io.kinora.*} are used.
  */
 @EnabledIfSystemProperty(named = "kinora.hosts", matches = "true")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -158,10 +160,13 @@ class SlingStarterIT {
 
     // ---- the operator's installation --------------------------------------------------------------------------
 
-    /** Bundles and configurations as files in Sling's watched folder, from the host feature when it exists. */
+    /**
+     * Bundles and configurations as files in Sling's watched folder: the bundles the host features list, and the
+     * installer's {@code .cfg.json} files the build generated from the same features ({@code lib/host/install/}).
+     */
     static void dropIntoInstallFolder() throws Exception {
         List<Path> jars = new ArrayList<>();
-        Map<String, JsonNode> configs = new TreeMap<>();
+        Map<String, com.fasterxml.jackson.databind.node.ObjectNode> configs = new TreeMap<>();
         // the aggregated host feature from the kinora-features artifact (a provided dependency of this module)
         java.net.URL hostFeature = SlingStarterIT.class.getClassLoader().getResource("host/kinora-host.json");
         if (hostFeature != null) {
@@ -174,7 +179,6 @@ class SlingStarterIT {
                 }
                 JsonNode feature = JSON.readTree(text.replace("${project.version}", System.getProperty("kinora.version", "0.1.0-SNAPSHOT")));
                 for (JsonNode b : feature.path("bundles")) jars.add(artifact(b.isTextual() ? b.asText() : b.path("id").asText()));
-                feature.path("configurations").fields().forEachRemaining(e -> configs.put(e.getKey(), e.getValue()));
             }
             System.out.println("bundle set from the host feature " + hostFeature);
         } else {
@@ -184,10 +188,21 @@ class SlingStarterIT {
             }
             System.out.println("bundle set from " + DIST.resolve("bundles") + " (no host feature on the class path)");
         }
-        // the REST API's users: Kinora's own Basic user with a PBKDF2 hash (what `kinora hash-password` prints)
+        // the default configurations: the .cfg.json files generated from the host features, taken as they are
+        Path generated = DIST.resolve("lib/host/install");
+        try (Stream<Path> s = Files.list(generated)) {
+            for (Path f : s.filter(p -> p.getFileName().toString().endsWith(".cfg.json")).sorted().toList()) {
+                String pid = f.getFileName().toString().substring(0, f.getFileName().toString().length() - ".cfg.json".length());
+                configs.put(pid, (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(f.toFile()));
+            }
+        }
+        for (String pid : List.of("io.kinora.jobs.queue", "io.kinora.rest", "org.apache.sling.event.jobs.QueueConfiguration~kinora")) {
+            assertTrue(configs.containsKey(pid), "the build generated " + generated.resolve(pid + ".cfg.json") + " from the host features: " + configs.keySet());
+        }
+        // the operator's additions to the REST API's file: Kinora's own Basic user with a PBKDF2 hash (what
+        // `kinora hash-password` prints)
         ObjectMapper m = new ObjectMapper();
-        com.fasterxml.jackson.databind.node.ObjectNode rest = configs.containsKey("io.kinora.rest") && configs.get("io.kinora.rest").isObject()
-                ? ((com.fasterxml.jackson.databind.node.ObjectNode) configs.get("io.kinora.rest")).deepCopy() : m.createObjectNode();
+        com.fasterxml.jackson.databind.node.ObjectNode rest = configs.get("io.kinora.rest").deepCopy();
         rest.putArray("users").add(OPERATOR + ":operator:" + pbkdf2(OPERATOR_PASSWORD));
         // and the host's own users: Sling's admin is an operator of Kinora
         rest.put("host.authentication", true);
@@ -195,13 +210,9 @@ class SlingStarterIT {
         configs.put("io.kinora.rest", rest);
 
         // configurations first, so components start configured
-        for (Map.Entry<String, JsonNode> e : configs.entrySet()) {
-            com.fasterxml.jackson.databind.node.ObjectNode plain = m.createObjectNode();
-            e.getValue().fields().forEachRemaining(p -> {
-                if (!p.getKey().startsWith(":")) plain.set(p.getKey().replaceFirst(":[A-Za-z\\[\\]]+$", ""), p.getValue()); // no type suffix, no feature-origin keys
-            });
+        for (Map.Entry<String, com.fasterxml.jackson.databind.node.ObjectNode> e : configs.entrySet()) {
             Path tmp = Files.writeString(Files.createDirectories(install.resolveSibling("staging")).resolve(e.getKey() + ".cfg.json"),
-                    m.writerWithDefaultPrettyPrinter().writeValueAsString(plain));
+                    m.writerWithDefaultPrettyPrinter().writeValueAsString(e.getValue()));
             Files.move(tmp, install.resolve(tmp.getFileName()), StandardCopyOption.ATOMIC_MOVE);
         }
         // copy next to the watched folder, then move in atomically: the installer must never see a half-copied jar
@@ -397,6 +408,8 @@ class SlingStarterIT {
         assertEquals("sling", j.path("scheduler").asText(), j.toString());
         String slingJobs = new String(console("GET", "/slingevent").body(), StandardCharsets.UTF_8);
         assertTrue(slingJobs.contains("io/kinora/jobs/generate"), "Sling's job console knows Kinora's topic: " + slingJobs);
+        // in Kinora's queue, configured by the generated org.apache.sling.event.jobs.QueueConfiguration~kinora.cfg.json
+        assertTrue(slingJobs.contains("Kinora generation"), "Sling runs the job in the queue the feature configures: " + slingJobs);
 
         HttpResponse<byte[]> download = rest("GET", "/jobs/" + jobId + "/results/clip.mp4", true, null);
         assertEquals(200, download.statusCode());

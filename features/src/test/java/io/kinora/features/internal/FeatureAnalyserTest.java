@@ -30,14 +30,30 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Runs the same Sling feature analysers the build runs (against Felix 7.0.5) on the aggregated features, and on
- * deliberately broken copies: a feature with a missing dependency must produce the analyser's error naming it.
- * If the analysers stop catching missing imports, these tests fail.
+ * Runs the same Sling feature analysers the build runs (the task list of this module's pom.xml, against the same
+ * Felix framework) on the aggregated features, and on deliberately broken copies: a feature with a missing dependency
+ * must produce the analyser's error naming it. If the analysers stop catching missing imports, these tests fail.
+ * That the build itself then fails is {@link BrokenFeatureBuildTest}.
  */
 class FeatureAnalyserTest {
-    static final String[] TASKS = {"bundle-packages", "requirements-capabilities", "duplicate-symbolic-names",
-            "api-regions", "api-regions-dependencies", "api-regions-duplicates", "api-regions-exportsimports"};
-    static final ArtifactId FRAMEWORK = ArtifactId.parse("org.apache.felix:org.apache.felix.framework:7.0.5");
+    static final List<String> TASKS = pluginTasks();
+    static final ArtifactId FRAMEWORK = ArtifactId.parse("org.apache.felix:org.apache.felix.framework:"
+            + BrokenFeatureBuildTest.buildProperty("felix.framework.version"));
+
+    /** The analyser tasks of the build's analyse-features execution, read from this module's pom.xml. */
+    static List<String> pluginTasks() {
+        try {
+            org.w3c.dom.Document pom = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                    .parse(Path.of(System.getProperty("basedir", ".")).resolve("pom.xml").toFile());
+            org.w3c.dom.NodeList nodes = pom.getElementsByTagName("includeTask");
+            List<String> tasks = new ArrayList<>();
+            for (int i = 0; i < nodes.getLength(); i++) tasks.add(nodes.item(i).getTextContent().trim());
+            if (tasks.isEmpty()) throw new IllegalStateException("pom.xml lists no analyser task (includeTask)");
+            return List.copyOf(tasks);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the analyser tasks from pom.xml: " + e, e);
+        }
+    }
 
     static Path aggregated;
     static Analyser analyser;
@@ -55,7 +71,7 @@ class FeatureAnalyserTest {
             }
         };
         // the tasks by id, as the plugin selects them (tasks whose optional libraries are absent are skipped)
-        Set<String> wanted = Set.of(TASKS);
+        Set<String> wanted = Set.copyOf(TASKS);
         List<AnalyserTask> tasks = new ArrayList<>();
         Iterator<AnalyserTask> it = ServiceLoader.load(AnalyserTask.class).iterator();
         for (int guard = 0; guard < 1000; guard++) {
@@ -91,6 +107,24 @@ class FeatureAnalyserTest {
     @Test
     void hostFeatureOnAMinimalFelixHostPasses() throws Exception {
         assertEquals(List.of(), errors(read("host-on-felix")));
+    }
+
+    @Test
+    void slingFeatureOnASlingLikeHostPasses() throws Exception {
+        // the host feature plus kinora-sling on Felix + the standard services + the Sling Event API and its job manager
+        Feature sling = read("sling-on-felix");
+        assertTrue(sling.getBundles().stream().anyMatch(b -> b.getId().getArtifactId().equals("io.kinora.jobs.sling")), "kinora-sling is in it");
+        assertEquals(List.of(), errors(sling));
+    }
+
+    @Test
+    void slingFeatureWithoutTheSlingEventApiNamesIt() throws Exception {
+        Feature broken = brokenCopy("sling-on-felix", "without-sling-event");
+        Artifact api = broken.getBundles().getExact(ArtifactId.parse("org.apache.sling:org.apache.sling.event.api:1.0.0"));
+        assertTrue(broken.getBundles().remove(api));
+        List<String> errors = errors(broken);
+        assertTrue(errors.stream().anyMatch(e -> e.startsWith("[bundle-packages]") && e.contains("io.kinora.jobs.sling")
+                && e.contains("org.apache.sling.event.jobs")), String.join("\n", errors));
     }
 
     @Test
