@@ -23,7 +23,9 @@ import io.kinora.api.scene.SceneLimits;
 import io.kinora.api.scene.SceneSpec;
 import io.kinora.api.scene.SceneSpecException;
 import io.kinora.api.scene.SceneSpecReader;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -67,6 +69,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -144,6 +147,8 @@ public final class JobServiceImpl implements JobService, JobRunner {
     /** The host's job system that new jobs go to (see {@link #mode()}); its {@code get()} is null while there is none. */
     private final Supplier<JobScheduler> hosts;
     private volatile boolean running = true;
+    /** Whether the OSGi framework is shutting down (set by the OSGi constructor; never in unit tests' own). */
+    private volatile BooleanSupplier frameworkStopping = () -> false;
     private final java.util.concurrent.atomic.AtomicBoolean niceLogged = new java.util.concurrent.atomic.AtomicBoolean();
     private long sequence;
 
@@ -158,6 +163,10 @@ public final class JobServiceImpl implements JobService, JobRunner {
     public JobServiceImpl(@Reference GenerationService generation, @Reference SceneSpecReader reader,
                           JobQueueConfig config, BundleContext context) throws IOException {
         this(generation, reader, config, resolveFolder(config, context), Clock.systemUTC(), new SchedulerTracker(context));
+        // the framework stops bundles one by one (highest start level first): a model or another stage may go away
+        // under a running job before this service is deactivated; such a failure is an interruption, not the job's
+        Bundle system = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION);
+        this.frameworkStopping = () -> system != null && (system.getState() & (Bundle.STOPPING | Bundle.RESOLVED)) != 0;
     }
 
     JobServiceImpl(GenerationService generation, SceneSpecReader reader, JobQueueConfig config, Path folder, Clock clock)
@@ -227,6 +236,11 @@ public final class JobServiceImpl implements JobService, JobRunner {
     private String mode() {
         String m = config.scheduler() == null ? "" : config.scheduler().trim().toLowerCase(Locale.ROOT);
         return m.equals("local") || m.equals("host") ? m : "auto";
+    }
+
+    /** For tests: what says the framework is shutting down. */
+    void frameworkStoppingWhen(BooleanSupplier stopping) {
+        this.frameworkStopping = stopping;
     }
 
     @Deactivate
@@ -626,8 +640,11 @@ public final class JobServiceImpl implements JobService, JobRunner {
                 finish(r, cancelled ? JobState.CANCELLED : JobState.QUEUED, cancelled ? "cancelled while " + r.stage : null);
             }
         } catch (GenerationException e) {
+            boolean interrupted = !running || frameworkStopping.getAsBoolean();
+            if (interrupted) LOG.info("job {} interrupted by the shutdown ({}); it runs again at the next start", r.id, e.getMessage());
             synchronized (lock) {
-                finish(r, JobState.FAILED, e.getMessage());
+                if (interrupted) finish(r, JobState.QUEUED, null);
+                else finish(r, JobState.FAILED, e.getMessage());
             }
         } catch (SceneSpecException | IOException | RuntimeException e) {
             LOG.error("job {} failed", r.id, e);

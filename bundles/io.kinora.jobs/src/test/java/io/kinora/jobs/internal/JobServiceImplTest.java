@@ -348,6 +348,30 @@ class JobServiceImplTest {
     }
 
     @Test
+    void aStageThatGoesAwayWhileTheFrameworkStopsInterruptsTheJobInsteadOfFailingIt() throws Exception {
+        JobServiceImpl first = start(config(1, 10, 10, 7, 1000));
+        java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+        first.frameworkStoppingWhen(stopping::get);
+        JobInfo j = first.submit(job("swept", "ann", 0));
+        await(first, j.id(), JobState.RUNNING);
+        // the framework stops its bundles one by one: the model closes under the job before the queue is deactivated
+        stopping.set(true);
+        gate.fail = true;
+        gate.permits.release();
+        JobInfo back = await(first, j.id(), JobState.QUEUED);
+        assertEquals(null, back.error(), "an interruption is not the job's failure");
+        first.deactivate();
+        services.remove(first);
+
+        gate.fail = false;
+        JobServiceImpl second = start(config(1, 10, 10, 7, 1000));
+        gate.open();
+        JobInfo done = await(second, j.id(), JobState.SUCCEEDED);
+        assertEquals(List.of("clip.mp4", "clip.report.json"), done.results());
+        assertEquals(List.of(j.id(), j.id()), gate.order, "it ran again after the restart");
+    }
+
+    @Test
     void aRestartRunsInterruptedAndQueuedJobsAgainAndKeepsFinishedOnes() throws Exception {
         JobServiceImpl first = start(config(1, 10, 10, 7, 1000));
         JobInfo done = first.submit(job("done", "ann", 0));
