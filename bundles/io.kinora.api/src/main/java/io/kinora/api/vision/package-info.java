@@ -4,5 +4,5 @@
  * uncovers). Services of this package are optional for their consumers: a model must work without them and say so.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package io.kinora.api.vision;

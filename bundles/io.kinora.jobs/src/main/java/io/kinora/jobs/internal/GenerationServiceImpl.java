@@ -50,6 +50,8 @@ import io.kinora.api.video.ModelInfo;
 import io.kinora.api.video.RenderReport;
 import io.kinora.api.video.RenderRequest;
 import io.kinora.api.video.VideoModel;
+import io.kinora.api.vision.CharacterPlacement;
+import io.kinora.api.vision.FaceDetector;
 import io.kinora.api.voice.Speech;
 import io.kinora.api.voice.SpeechRequest;
 import io.kinora.api.voice.VoiceService;
@@ -57,6 +59,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,6 +102,9 @@ public final class GenerationServiceImpl implements GenerationService, SceneSpec
     private final ObjectMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
     private volatile JobsConfig config;
     private volatile SceneSpecReaderImpl reader;
+    /** io.kinora.vision's detector, when installed: voices are panned to the faces of characters the scene leaves unplaced. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile FaceDetector faces;
 
     @Activate
     public GenerationServiceImpl(@Reference VoiceService voices, @Reference AmbienceGenerator ambience,
@@ -114,6 +122,37 @@ public final class GenerationServiceImpl implements GenerationService, SceneSpec
     void modified(JobsConfig config) {
         this.config = config;
         this.reader = new SceneSpecReaderImpl(limits(config), config.max_scene_bytes());
+    }
+
+    /**
+     * Each speaker's pan from their position in the frame: the scene's, or for characters it leaves unplaced the face
+     * the model will favour for them (the same rule, {@link CharacterPlacement}, on the same picture, so the voice
+     * comes from where the picture frames them). Position x in [0, 1] maps to pan [-1, 1], kept inside +/-0.6 so no
+     * voice sits hard in one speaker. One line for the report says where each voice is and why.
+     */
+    static Map<String, Double> pan(SceneSpec scene, RgbImage image, FaceDetector detector, Map<String, String> choices) {
+        boolean speaking = !scene.lines().isEmpty();
+        SceneSpec placed = scene;
+        if (speaking && scene.characters().stream().anyMatch(c -> c.position() == null)) {
+            try {
+                placed = CharacterPlacement.place(scene, image, detector).scene();
+            } catch (RuntimeException e) {
+                // a failing detector must not fail the job: the model reports its own placement
+                LOG.warn("face detection for the voices' pan failed; unplaced characters stay centred: {}", e.toString());
+            }
+        }
+        Map<String, Double> pan = new LinkedHashMap<>();
+        List<String> where = new ArrayList<>();
+        for (int i = 0; i < placed.characters().size(); i++) {
+            CharacterSpec c = placed.characters().get(i);
+            boolean given = scene.characters().get(i).position() != null;
+            double p = c.position() == null ? 0.0 : Math.max(-0.6, Math.min(0.6, (c.position().x() - 0.5) * 1.2));
+            pan.put(c.id(), p);
+            where.add(String.format(Locale.ROOT, "%s %+.2f (%s)", c.id(), p,
+                    c.position() == null ? "no position: centre" : given ? "scene position" : "face in the picture"));
+        }
+        if (speaking && !where.isEmpty()) choices.put("pan", String.join(", ", where));
+        return pan;
     }
 
     static SceneLimits limits(JobsConfig c) {
@@ -221,11 +260,7 @@ public final class GenerationServiceImpl implements GenerationService, SceneSpec
 
             begin(Stage.MIX);
             cancel.check();
-            Map<String, Double> pan = new LinkedHashMap<>();
-            for (CharacterSpec c : scene.characters()) {
-                // position x in [0,1] to pan in [-1,1], kept inside +/-0.6 so no voice sits hard in one speaker
-                pan.put(c.id(), c.position() == null ? 0.0 : Math.max(-0.6, Math.min(0.6, (c.position().x() - 0.5) * 1.2)));
-            }
+            Map<String, Double> pan = pan(scene, image, faces, choices);
             Mix mix = compositor.mix(new MixRequest(timeline, speech, pan, bed == null ? null : bed.audio(), SAMPLE_RATE,
                     cfg.loudness_target()));
             choices.put("loudness", String.format(Locale.ROOT, "%.1f LUFS integrated (target %.1f), peak %.1f dBFS",

@@ -28,6 +28,7 @@ import io.kinora.api.video.FrameSink;
 import io.kinora.api.video.ModelInfo;
 import io.kinora.api.video.RenderReport;
 import io.kinora.api.video.RenderRequest;
+import io.kinora.api.vision.CharacterPlacement;
 import io.kinora.api.vision.FaceDetector;
 import io.kinora.api.vision.Inpainter;
 

@@ -24,6 +24,7 @@ import io.kinora.api.scene.CharacterSpec;
 import io.kinora.api.scene.Position;
 import io.kinora.api.scene.SceneSpec;
 import io.kinora.api.timeline.Shot;
+import io.kinora.api.vision.CharacterPlacement;
 import io.kinora.api.vision.Face;
 import io.kinora.api.vision.FaceDetector;
 import io.kinora.vision.internal.VisionServices;

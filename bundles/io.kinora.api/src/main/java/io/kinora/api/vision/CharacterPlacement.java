@@ -1,4 +1,4 @@
-package io.kinora.models.parallax.internal;
+package io.kinora.api.vision;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -9,8 +9,6 @@ import io.kinora.api.media.RgbImage;
 import io.kinora.api.scene.CharacterSpec;
 import io.kinora.api.scene.Position;
 import io.kinora.api.scene.SceneSpec;
-import io.kinora.api.vision.Face;
-import io.kinora.api.vision.FaceDetector;
 
 /**
  * Places characters the scene gives no position for on faces found in the picture, so that speaker focus, the
@@ -22,12 +20,22 @@ import io.kinora.api.vision.FaceDetector;
  * position, and are handed out <b>left to right in the order the characters are listed</b>: the first unplaced
  * character gets the leftmost of those faces. With more such characters than faces the last ones stay unplaced
  * (kept wide, as before). A detected position is the centre of the face's box (fractions of the picture).
+ *
+ * <p>One rule for every stage: the generation service places the cast once, before the mix (so each voice is panned
+ * where its face is) and hands the placed scene to the model (whose own call then finds everyone placed); a model
+ * run on its own places the cast the same way.
+ *
+ * @since 1.1
  */
-final class CharacterPlacement {
+public final class CharacterPlacement {
 
-    /** The scene to render (positions filled in where faces were assigned) and what was done, for the report. */
-    record Result(SceneSpec scene, String summary, java.util.Map<String, Double> faceHeights) {
-        Result(SceneSpec scene, String summary) {
+    /**
+     * The scene to render (positions filled in where faces were assigned) and what was done, for the report.
+     *
+     * @param faceHeights each placed character's face height as a fraction of the picture's height
+     */
+    public record Result(SceneSpec scene, String summary, java.util.Map<String, Double> faceHeights) {
+        public Result(SceneSpec scene, String summary) {
             this(scene, summary, java.util.Map.of());
         }
     }
@@ -39,7 +47,7 @@ final class CharacterPlacement {
      * @param detector the face detector, or {@code null} when none is installed
      * @return the scene unchanged with a {@code null} summary when every character has a position (or there is none)
      */
-    static Result place(SceneSpec scene, RgbImage picture, FaceDetector detector) {
+    public static Result place(SceneSpec scene, RgbImage picture, FaceDetector detector) {
         List<CharacterSpec> cast = scene.characters();
         List<Integer> unplaced = new ArrayList<>();
         for (int i = 0; i < cast.size(); i++) if (cast.get(i).position() == null) unplaced.add(i);
@@ -100,7 +108,7 @@ final class CharacterPlacement {
     }
 
     /** The position lies within the face's box grown by half its size on every side. */
-    static boolean holds(Face f, Position p, int w, int h) {
+    public static boolean holds(Face f, Position p, int w, int h) {
         double px = p.x() * w;
         double py = p.y() * h;
         return px >= f.x() - f.width() / 2.0 && px <= f.x() + 1.5 * f.width()
