@@ -104,6 +104,63 @@ class VoiceServiceAllEnginesTest {
         }
     }
 
+    /**
+     * Each markup is heard, on every engine, measured in the audio it returns (not in what was asked for): rate in the
+     * duration, pitch in the median F0, volume and shout in the level, whisper in the voicing (MaryTTS and espeak-ng
+     * whisper; FreeTTS, whose diphones cannot, speaks it soft and slow, as documented).
+     */
+    @Test
+    void markupIsHeardInTheAudioOfEveryEngine() {
+        String text = "We should leave before the evening tide comes in.";
+        for (String voice : List.of("kevin", "slt", "espeak-man")) {
+            if (voice.startsWith("espeak") && !espeak.available()) continue;
+            Speech plain = say(voice, text);
+            Speech slow = say(voice, "<prosody rate=\"slow\">" + text + "</prosody>");
+            Speech fast = say(voice, "<prosody rate=\"fast\">" + text + "</prosody>");
+            double dSlow = slow.audio().durationSeconds(), dPlain = plain.audio().durationSeconds(), dFast = fast.audio().durationSeconds();
+            // slow = rate 0.8, fast = 1.25 (nominally 25 % and 20 % in duration; pauses and the trimmed edges do not
+            // scale, MaryTTS delivers 19 %): at least half the nominal change each way
+            assertTrue(dSlow > 1.12 * dPlain && dPlain > 1.1 * dFast, voice + ": slow " + dSlow + " s, plain " + dPlain + " s, fast " + dFast + " s");
+
+            double f0High = PitchEstimator.medianF0(say(voice, "<prosody pitch=\"high\">" + text + "</prosody>").audio().samples(), rate(plain));
+            double f0Low = PitchEstimator.medianF0(say(voice, "<prosody pitch=\"low\">" + text + "</prosody>").audio().samples(), rate(plain));
+            // at least 3 semitones apart (x 1.19)
+            assertTrue(f0High > 1.19 * f0Low, voice + ": high " + f0High + " Hz, low " + f0Low + " Hz");
+
+            double loud = rms(say(voice, "<prosody volume=\"loud\">" + text + "</prosody>"));
+            double soft = rms(say(voice, "<prosody volume=\"soft\">" + text + "</prosody>"));
+            assertTrue(loud > 2 * soft, voice + ": loud rms " + loud + ", soft " + soft);
+
+            Speech shout = say(voice, "<prosody kinora:style=\"shout\">" + text + "</prosody>");
+            assertTrue(rms(shout) > 1.4 * rms(plain), voice + ": shout rms " + rms(shout) + ", plain " + rms(plain));
+
+            Speech whisper = say(voice, "<prosody kinora:style=\"whisper\">" + text + "</prosody>");
+            if (voice.equals("kevin")) {
+                assertTrue(rms(whisper) < 0.5 * rms(plain) && whisper.audio().durationSeconds() > dPlain,
+                        voice + ": whisper rms " + rms(whisper) + " vs " + rms(plain) + ", " + whisper.audio().durationSeconds() + " s");
+            } else {
+                long voicedPlain = voiced(plain), voicedWhisper = voiced(whisper);
+                assertTrue(voicedWhisper < voicedPlain / 3, voice + ": voiced frames whisper " + voicedWhisper + ", plain " + voicedPlain);
+            }
+        }
+    }
+
+    private static Speech say(String voice, String line) {
+        return service.speak(new SpeechRequest(voice, line, "en"));
+    }
+
+    private static int rate(Speech s) {
+        return s.audio().sampleRate();
+    }
+
+    private static double rms(Speech s) {
+        return rms(s, 0, s.audio().durationSeconds());
+    }
+
+    private static long voiced(Speech s) {
+        return PitchEstimator.frameF0(s.audio().samples(), s.audio().sampleRate()).stream().filter(f -> f > 0).count();
+    }
+
     private static double rms(Speech s, double from, double to) {
         int rate = s.audio().sampleRate();
         float[] x = s.audio().samples();

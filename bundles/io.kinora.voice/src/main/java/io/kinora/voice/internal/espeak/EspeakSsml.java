@@ -6,7 +6,6 @@ import io.kinora.voice.internal.markup.SpeechMarkup;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.IntFunction;
 
 /**
@@ -49,23 +48,19 @@ final class EspeakSsml {
             SpeechMarkup.Style s = t.style();
             double rate = s.rate();
             double pitch = s.pitch();
-            double volume = s.volumeDb();
-            int emphasis = s.emphasis();
+            int emphasis = s.emphasis(); // volume: applied to the audio by WordGains (espeak-ng applies it weakly)
             if (s.quality() == SpeechMarkup.Quality.SHOUT) {
                 rate *= 1.1;
                 pitch *= 1.15;
-                volume += 6;
                 emphasis = 2;
             } else if (s.quality() == SpeechMarkup.Quality.WHISPER && !lineWhisper) {
                 rate *= 0.9;
-                volume -= 10;
             }
-            boolean prosody = rate != 1 || pitch != 1 || volume != 0;
+            boolean prosody = rate != 1 || pitch != 1;
             if (prosody) {
                 StringBuilder b = new StringBuilder("<prosody");
                 if (rate != 1) b.append(" rate=\"").append(Math.round(rate * 100)).append("%\"");
                 if (pitch != 1) b.append(" pitch=\"").append(Math.round(pitch * 100)).append("%\"");
-                if (volume != 0) b.append(String.format(Locale.ROOT, " volume=\"%+.1fdB\"", volume));
                 w.raw(b.append('>').toString());
             }
             if (emphasis > 0) w.raw("<emphasis level=\"" + (emphasis >= 2 ? "strong" : "moderate") + "\">");

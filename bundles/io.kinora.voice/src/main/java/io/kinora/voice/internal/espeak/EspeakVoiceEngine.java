@@ -8,6 +8,7 @@ import io.kinora.api.voice.VoiceEngine;
 import io.kinora.api.voice.VoiceInfo;
 import io.kinora.voice.internal.Emoji;
 import io.kinora.voice.internal.LineWords;
+import io.kinora.voice.internal.WordGains;
 import io.kinora.voice.internal.SpeechTrimmer;
 import io.kinora.voice.internal.SpeechRequests;
 import io.kinora.voice.internal.markup.SpeechMarkup;
@@ -275,6 +276,7 @@ public final class EspeakVoiceEngine implements VoiceEngine {
             rate = audio.sampleRate;
             words = WordAligner.align(spans.stream().map(LineWords.Span::word).toList(), samples, rate);
         }
+        WordGains.apply(samples, rate, words, WordGains.of(markup, spans));
         return SpeechTrimmer.trim(profile.info().id(), samples, rate, words);
     }
 

@@ -1,5 +1,6 @@
 package io.kinora.voice.internal.marytts;
 
+import io.kinora.voice.internal.WordGains;
 import io.kinora.voice.internal.markup.SpeechMarkup;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -18,6 +19,10 @@ import java.util.Locale;
  * <p>Voice quality: a line spoken entirely in {@code kinora:style="whisper"} gets MaryTTS's Whisper effect; a
  * whispered stretch inside a line is spoken soft (-10 dB) and slower (MaryTTS applies effects per request only).
  * Shout is higher (+15 %), faster (110 %), louder (+6 dB) and strongly emphasised.
+ *
+ * <p>Volume: MaryTTS's HSMM path (text to acoustic parameters to audio) ignores SSML's prosody volume, so the SSML
+ * carries none; {@link #wordGainsDb()} gives each word its stretch's gain (markup volume, shout +6 dB, an in-line
+ * whisper -10 dB), which the engine applies to the word's audio from its real timings.
  */
 final class MaryScript {
     static final String SSML_NS = "http://www.w3.org/2001/10/synthesis";
@@ -103,23 +108,24 @@ final class MaryScript {
         }
     }
 
+    /** The gain of each whitespace-separated word of the plain text, in order: its stretch's volume in dB. */
+    double[] wordGainsDb() {
+        return WordGains.of(markup, WordGains.plainWords(markup));
+    }
+
     private static Node styled(Document doc, SpeechMarkup.Text text, SpeechMarkup markup) {
         SpeechMarkup.Style s = text.style();
         Node content = doc.createTextNode(text.text());
         double rate = s.rate();
         double pitch = s.pitch();
-        double volume = s.volumeDb();
         int emphasis = s.emphasis();
-        boolean lineWhisper = markup.items().stream().allMatch(i -> !(i instanceof SpeechMarkup.Text t)
-                || t.text().isBlank() || t.style().quality() == SpeechMarkup.Quality.WHISPER);
+        boolean lineWhisper = WordGains.lineWhisper(markup);
         if (s.quality() == SpeechMarkup.Quality.SHOUT) {
             rate *= 1.1;
             pitch *= 1.15;
-            volume += 6;
             emphasis = 2;
         } else if (s.quality() == SpeechMarkup.Quality.WHISPER && !lineWhisper) {
             rate *= 0.9;
-            volume -= 10;
         }
         if (emphasis != 0) {
             Element e = doc.createElementNS(SSML_NS, "emphasis");
@@ -127,11 +133,10 @@ final class MaryScript {
             e.appendChild(content);
             content = e;
         }
-        if (rate != 1 || pitch != 1 || volume != 0) {
+        if (rate != 1 || pitch != 1) {
             Element p = doc.createElementNS(SSML_NS, "prosody");
             if (rate != 1) p.setAttribute("rate", relative(rate));
             if (pitch != 1) p.setAttribute("pitch", relative(pitch));
-            if (volume != 0) p.setAttribute("volume", String.format(Locale.ROOT, "%+.1fdB", volume));
             p.appendChild(content);
             content = p;
         }

@@ -7,6 +7,7 @@ import io.kinora.api.voice.SpeechRequest;
 import io.kinora.api.voice.VoiceEngine;
 import io.kinora.api.voice.VoiceInfo;
 import io.kinora.voice.internal.LineWords;
+import io.kinora.voice.internal.WordGains;
 import io.kinora.voice.internal.SpeechTrimmer;
 import io.kinora.voice.internal.VocalTract;
 import io.kinora.voice.internal.SpeechRequests;
@@ -212,8 +213,11 @@ public final class MaryVoiceEngine implements VoiceEngine {
             float[] scaled = VocalTract.scale(toFloats(audio, rate), Math.round(rate), profile.tract);
             audio = pcm16(scaled, rate);
         }
-        return new Result(toFloats(audio, SAMPLE_RATE), words);
+        float[] samples = toFloats(audio, SAMPLE_RATE);
+        WordGains.apply(samples, SAMPLE_RATE, words, script.wordGainsDb());
+        return new Result(samples, words);
     }
+
 
     private static AudioInputStream pcm16(float[] samples, float rate) {
         byte[] b = new byte[samples.length * 2];
