@@ -23,8 +23,8 @@ import static org.junit.jupiter.api.Assertions.*;
  * against the measured null distribution, and no unmarked input ever reported as marked.
  *
  * <p>Every unmarked input is as long as what verify reads: picture clips of 60 frames and sounds of 20 s, of varied
- * content (see each test); 40 of each always, 200 of each with -Dkinora.bench=true (the issue's figure). The picture
- * clips are small (384x216) to keep the test time modest.
+ * content (see each test); 200 of each in every build (the issue's figure; about 80 s and 55 s here), fewer with
+ * -Dkinora.nullRuns=N for a quick local run. The picture clips are small (384x216) to keep the test time modest.
  */
 class NullDistributionTest {
     static final LumaMark MARK = new LumaMark("null-key");
@@ -91,14 +91,14 @@ class NullDistributionTest {
     static final int FRAMES = LumaWatermarker.FRAMES_READ;
     /** Seconds per unmarked sound: what verify reads ({@link LumaWatermarker#AUDIO_SECONDS}). */
     static final double SECONDS = LumaWatermarker.AUDIO_SECONDS;
-    static final boolean FULL = Boolean.getBoolean("kinora.bench");
+    /** Unmarked inputs of each kind: 200 (the figure) unless -Dkinora.nullRuns says otherwise. */
+    static final int RUNS = Integer.getInteger("kinora.nullRuns", 200);
 
     /**
      * Unmarked picture clips of 60 frames each (verify's window) at 384x216 (a fold over more than one tile), 10
      * kinds of content: noise of every grain, gradients, the sample photographs, flat colour (with and without sensor
      * noise, black and white included), static and scrolling text, textured pans, photographs with captions,
-     * checkerboards and stripes, zooms, and clips marked with another key. 40 clips always; 200 with
-     * -Dkinora.bench=true (about 3 minutes on a loaded 2-core machine).
+     * checkerboards and stripes, zooms, and clips marked with another key. 200 clips (-Dkinora.nullRuns: fewer, for a quick local run).
      *
      * <p>Clips marked with another key are a harder null than natural content: 60 frames of one coherent foreign
      * mark fold into a strong structured tile whose correlation with this key's sync row can reach the threshold
@@ -114,7 +114,7 @@ class NullDistributionTest {
         List<Double> z = new ArrayList<>();
         Map<String, List<Double>> byKind = new java.util.TreeMap<>();
         int found = 0;
-        int clips = FULL ? 200 : 40;
+        int clips = RUNS;
         long t0 = System.nanoTime();
         for (int c = 0; c < clips; c++) {
             int kind = c % 10;
@@ -288,7 +288,7 @@ class NullDistributionTest {
     /**
      * Unmarked sounds of 20 s each (verify's window): voice-like sounds (random pitch, syllable rate, breath noise),
      * white and pink noise, chords, melodies of random notes, near silence with clicks, and voice marked with another
-     * key. 40 sounds always; 200 with -Dkinora.bench=true.
+     * key. 200 sounds (-Dkinora.nullRuns).
      */
     @Test
     void soundNullDistribution() {
@@ -297,7 +297,7 @@ class NullDistributionTest {
         Map<String, List<Double>> byKind = new java.util.TreeMap<>();
         int found = 0;
         AudioMark other = new AudioMark("some-other-key");
-        int n = FULL ? 200 : 40;
+        int n = RUNS;
         int len = (int) (48_000 * SECONDS);
         long t0 = System.nanoTime();
         for (int c = 0; c < n; c++) {
