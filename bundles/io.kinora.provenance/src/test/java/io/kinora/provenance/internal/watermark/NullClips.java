@@ -31,6 +31,9 @@ public final class NullClips {
 
     public static float[] tones(Random r, int n, boolean melody) { return NullDistributionTest.tones(r, n, melody); }
 
-    /** 20 s is what verify decodes; the cue detector reads the first 3 s. */
-    public static final boolean FULL = NullDistributionTest.FULL;
+    /**
+     * Whether the label detectors' null runs take 200 inputs instead of 40 ({@code -Dkinora.bench=true}); the watermark's
+     * own null runs always take 200 ({@link NullDistributionTest#RUNS}).
+     */
+    public static final boolean FULL = Boolean.getBoolean("kinora.bench");
 }
