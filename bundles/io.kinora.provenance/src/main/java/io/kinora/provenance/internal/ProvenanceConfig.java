@@ -12,11 +12,7 @@ import org.osgi.service.metatype.annotations.Option;
 public @interface ProvenanceConfig {
 
     @AttributeDefinition(name = "Default label policy",
-            description = "Policy for scenes that do not name one in labels.policy: cn (China GB 45438-2025), eu (EU AI Act Art. 50) or none (implicit metadata only).",
-            options = {
-                    @Option(label = "China (GB 45438-2025)", value = LabelPolicy.CN),
-                    @Option(label = "EU (AI Act Art. 50)", value = LabelPolicy.EU),
-                    @Option(label = "None (implicit metadata only)", value = LabelPolicy.NONE)})
+            description = "Policy for scenes that do not name one in labels.policy: cn (China GB 45438-2025), eu (EU AI Act Art. 50), none (implicit metadata only) or the policyId of a custom label policy (factory configuration io.kinora.provenance.labelpolicy). An id that names no known policy is logged and eu is used.")
     String defaultPolicy() default LabelPolicy.EU;
 
     @AttributeDefinition(name = "Content producer",

@@ -7,8 +7,13 @@ import io.kinora.api.provenance.LayerStatus;
 import io.kinora.api.provenance.ProvenanceRequest;
 import io.kinora.api.provenance.ProvenanceService;
 import io.kinora.api.scene.SceneSpec;
+import io.kinora.api.voice.Speech;
+import io.kinora.api.voice.SpeechRequest;
+import io.kinora.api.voice.VoiceInfo;
+import io.kinora.api.voice.VoiceService;
 import io.kinora.provenance.internal.audio.RhythmCue;
 import io.kinora.provenance.internal.audio.RhythmCueDetector;
+import io.kinora.provenance.internal.audio.SpokenNotice;
 import io.kinora.provenance.internal.bmff.BmffFormatException;
 import io.kinora.provenance.internal.bmff.MetadataEntry;
 import io.kinora.provenance.internal.bmff.Mp4Inspection;
@@ -31,6 +36,10 @@ import io.kinora.provenance.internal.watermark.Watermarker;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +54,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -70,8 +80,26 @@ public final class ProvenanceServiceImpl implements ProvenanceService {
     /** How many content ids' applied labels are remembered until their seal. */
     private static final int REMEMBERED = 1024;
 
-    private final Map<String, LabelPolicy> policies;
+    /** cn, eu, none. */
+    private final Map<String, LabelPolicy> builtIns;
+    /** Every bound factory configuration {@value LabelPolicyConfig#FACTORY_PID}, valid or not. */
+    private final List<CustomPolicy> customs = new CopyOnWriteArrayList<>();
+    /** Built-ins and the valid, non-duplicate custom policies; replaced whenever a configuration comes or goes. */
+    private volatile Map<String, LabelPolicy> policies;
+    /** Duplicate-id messages already logged (one log line per conflict, not per lookup). */
+    private final java.util.Set<String> loggedConflicts = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The fallback message last logged for an unknown default policy (logged again only when it changes). */
+    private volatile String loggedFallback;
     private final String defaultPolicy;
+    /** The voice service for spoken notices; optional, dynamic. */
+    private volatile VoiceService voice;
+    /** Synthesised notices by voice, language and text: audioLabelSeconds and labelAudio use the same speech. */
+    private final Map<String, Speech> notices = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Speech> eldest) { return size() > 32; }
+    });
     private final String producer;
     private final Corner corner;
     private final double heightPercent;
@@ -159,7 +187,8 @@ public final class ProvenanceServiceImpl implements ProvenanceService {
                           Supplier<C2paValidator> validator) {
         Map<String, LabelPolicy> p = new LinkedHashMap<>();
         for (LabelPolicy lp : List.of(LabelPolicy.cn(config.cnPersistentLabel()), LabelPolicy.eu(), LabelPolicy.none())) p.put(lp.id(), lp);
-        this.policies = Collections.unmodifiableMap(p);
+        this.builtIns = Collections.unmodifiableMap(p);
+        this.policies = builtIns;
         this.defaultPolicy = config.defaultPolicy() == null ? "" : config.defaultPolicy().trim().toLowerCase(Locale.ROOT);
         this.producer = config.producer() == null ? "" : config.producer().trim();
         Corner c = Corner.fromId(config.labelCorner());
@@ -183,9 +212,9 @@ public final class ProvenanceServiceImpl implements ProvenanceService {
         this.signer = signer;
         this.watermarker = watermarker;
         this.validator = validator;
-        if (!policies.containsKey(defaultPolicy)) {
-            LOG.error("Default label policy '{}' in configuration {} is unknown (known: {}); scenes without a policy will fail",
-                    config.defaultPolicy(), PID, String.join(", ", policies.keySet()));
+        if (!builtIns.containsKey(defaultPolicy)) {
+            LOG.info("Default label policy '{}' is not built-in; a label policy configuration ({}) must define it, else scenes without a policy get {}",
+                    defaultPolicy, LabelPolicyConfig.FACTORY_PID, LabelPolicy.EU);
         }
         String producerProblem = AigcLabel.generated(producer, "x").problem();
         if (producerProblem != null) {
@@ -200,6 +229,64 @@ public final class ProvenanceServiceImpl implements ProvenanceService {
         return List.copyOf(policies.keySet());
     }
 
+    /** A custom label policy (factory configuration) came: it is selectable from now on, no restart. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void addCustomPolicy(CustomPolicy custom) {
+        customs.add(custom);
+        rebuildPolicies();
+    }
+
+    void removeCustomPolicy(CustomPolicy custom) {
+        customs.remove(custom);
+        rebuildPolicies();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void setVoiceService(VoiceService service) {
+        voice = service;
+        notices.clear();
+    }
+
+    void unsetVoiceService(VoiceService service) {
+        if (voice == service) voice = null;
+        notices.clear();
+    }
+
+    /**
+     * Built-ins plus every valid custom policy. Two configurations with the same id: the one whose configuration
+     * name sorts first wins (deterministic whatever the binding order); the other is logged and ignored until
+     * the first goes away.
+     */
+    private synchronized void rebuildPolicies() {
+        Map<String, LabelPolicy> p = new LinkedHashMap<>(builtIns);
+        Map<String, String> owner = new java.util.HashMap<>();
+        List<CustomPolicy> sorted = new ArrayList<>(customs);
+        sorted.sort(java.util.Comparator.comparing(CustomPolicy::configuration));
+        java.util.Set<String> conflicts = new java.util.HashSet<>();
+        for (CustomPolicy c : sorted) {
+            LabelPolicy lp = c.policy();
+            if (lp == null) continue;
+            if (p.containsKey(lp.id())) {
+                String msg = "Label policy id '" + lp.id() + "' is defined by two configurations, " + owner.get(lp.id()) + " and "
+                        + c.configuration() + "; " + owner.get(lp.id()) + " is used and " + c.configuration()
+                        + " is ignored (give one of them another policyId)";
+                conflicts.add(msg);
+                if (loggedConflicts.add(msg)) LOG.error(msg);
+                continue;
+            }
+            p.put(lp.id(), lp);
+            owner.put(lp.id(), c.configuration());
+        }
+        loggedConflicts.retainAll(conflicts);
+        Map<String, LabelPolicy> before = policies;
+        policies = Collections.unmodifiableMap(p);
+        if (!before.keySet().equals(p.keySet())) LOG.info("Label policies now: {}", String.join(", ", p.keySet()));
+    }
+
+    /** The policy a scene gets, and, when the configured default is unknown and eu stands in, why. */
+    record Chosen(LabelPolicy policy, String fallback) {
+    }
+
     @Override
     public FrameLabeler frameLabeler(ProvenanceRequest request, int width, int height) {
         LabelPolicy policy = policyFor(request);
@@ -208,9 +295,12 @@ public final class ProvenanceServiceImpl implements ProvenanceService {
         if (!policy.visible()) return mark;
         String text = policy.text(request.scene() == null ? null : request.scene().language());
         Font font = fonts.fontFor(text);
-        VisibleLabeler label = VisibleLabeler.create(text, font, width, height, heightPercent, corner, fps(request),
-                policy.openingSeconds(), policy.persistAfterOpening());
-        remember(request).labeler = label;
+        double pct = heightPercent(policy);
+        VisibleLabeler label = VisibleLabeler.create(text, font, width, height, pct, policy.corner() != null ? policy.corner() : corner,
+                fps(request), policy.openingSeconds(), policy.persistAfterOpening());
+        Applied applied = remember(request);
+        applied.labeler = label;
+        applied.heightPercent = pct;
         LOG.debug("Visible label for {}: \"{}\" in {} at {} px, font {}", request.contentId(), text, width + "x" + height,
                 label.sprite().textPx(), font.getFontName(Locale.ROOT));
         return (index, frame) -> mark.apply(index, label.apply(index, frame));
@@ -226,6 +316,13 @@ public final class ProvenanceServiceImpl implements ProvenanceService {
             out = RhythmCue.apply(master);
             a.audio = RhythmCue.describe(master.durationSeconds());
             a.audioApplied = true;
+        } else if (policy.audio() == LabelPolicy.Audio.SPOKEN_NOTICE) {
+            Speech speech = notice(policy, request.scene());
+            SpokenNotice.Result r = SpokenNotice.apply(master, speech.audio(), noticeText(policy, request.scene()), speech.voice());
+            out = r.audio();
+            a.audio = r.description();
+            a.audioApplied = true;
+            a.notice = r;
         } else {
             a.audio = "policy " + policy.id() + ": no audio label";
             a.audioApplied = false;
@@ -275,11 +372,18 @@ public final class ProvenanceServiceImpl implements ProvenanceService {
                     + request.contentId() + "\"");
         }
         Applied a = applied.remove(request.contentId());
+        String fallback = choose(request.scene()).fallback();
         List<LayerStatus> layers = new ArrayList<>();
-        layers.add(visibleApplied(policy, a));
+        LayerStatus visible = visibleApplied(policy, a);
+        if (fallback != null) {
+            visible = new LayerStatus(visible.layer(), visible.present(), visible.detail() + " [" + fallback + "]", visible.state(), visible.facts());
+        }
+        layers.add(visible);
         layers.add(audioApplied(policy, a));
         layers.add(new LayerStatus(Layers.IMPLICIT, true, "read back once from the file: " + describe(aigc.get(0), label)));
-        layers.add(signer.sign(file, request, in, labelRecord(policy, a)));
+        Map<String, Object> record = labelRecord(policy, a);
+        if (fallback != null) record.put("defaultFallback", fallback);
+        layers.add(signer.sign(file, request, in, record));
         layers.add(watermarker.applied(request));
         AUDIT.info("seal content={} job={} policy={} file={} layers=[{}]", request.contentId(), request.jobId(), policy.id(), file,
                 layers.stream().map(l -> l.layer() + (l.present() ? ":yes" : ":no")).collect(Collectors.joining(" ")));
@@ -317,7 +421,7 @@ public final class ProvenanceServiceImpl implements ProvenanceService {
             layers.add(new LayerStatus(Layers.AUDIO, false, "not checked: label detection is switched off", LayerStatus.State.UNCHECKED, null));
         } else {
             layers.add(await(visible, Layers.VISIBLE));
-            layers.add(audioFound(sound));
+            layers.add(audioFound(sound, recordedNotice(c2pa)));
         }
         layers.add(implicitFound(in));
         layers.add(C2paReport.of(c2pa));
@@ -338,7 +442,7 @@ public final class ProvenanceServiceImpl implements ProvenanceService {
             v.put("text", l.text());
             v.put("corner", l.corner().id());
             v.put("heightPx", l.sprite().textPx());
-            v.put("heightPercent", String.format(Locale.ROOT, "%.2f", heightPercent));
+            v.put("heightPercent", String.format(Locale.ROOT, "%.2f", Double.isNaN(a.heightPercent) ? heightPercent : a.heightPercent));
             v.put("x", l.x());
             v.put("y", l.y());
             v.put("openingFrames", l.openingFrames());
@@ -347,7 +451,16 @@ public final class ProvenanceServiceImpl implements ProvenanceService {
             v.put("framesLabelled", l.labelledFrames());
             m.put("visible", v);
         }
-        m.put("audioCue", a != null && a.audioApplied);
+        m.put("audioCue", a != null && a.audioApplied && policy.audioCue());
+        m.put("audio", a != null && a.audioApplied ? policy.audio().id() : LabelPolicy.Audio.NONE.id());
+        if (a != null && a.notice != null) {
+            Map<String, Object> n = new LinkedHashMap<>();
+            n.put("start", String.format(Locale.ROOT, "%.3f", a.notice.startSeconds()));
+            n.put("end", String.format(Locale.ROOT, "%.3f", a.notice.endSeconds()));
+            n.put("lufs", String.format(Locale.ROOT, "%.1f", a.notice.noticeLufs()));
+            m.put("notice", n);
+        }
+        if (!policy.builtInPolicy()) m.put("policySource", policy.source());
         return m;
     }
 
@@ -381,7 +494,9 @@ public final class ProvenanceServiceImpl implements ProvenanceService {
 
     /** Every text the configured policies can burn in. */
     List<String> labelTexts() {
-        return LabelPolicy.allTexts();
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(LabelPolicy.allTexts());
+        for (LabelPolicy p : policies.values()) if (!p.builtInPolicy()) all.addAll(p.visibleTexts());
+        return List.copyOf(all);
     }
 
     private LayerStatus visibleFound(Path file, com.fasterxml.jackson.databind.JsonNode recorded) {
@@ -399,7 +514,60 @@ public final class ProvenanceServiceImpl implements ProvenanceService {
         return LabelReport.of(r, ms, recorded);
     }
 
-    private static LayerStatus audioFound(Future<float[]> sound) {
+    /** The span {start, end} (s) of the spoken notice the file's valid manifest records, or null. */
+    private static double[] recordedNotice(io.kinora.provenance.internal.c2pa.C2paValidation v) {
+        if (v.state() != io.kinora.provenance.internal.c2pa.C2paValidation.State.VALID) return null;
+        String json = v.facts().get("labels");
+        if (json == null) return null;
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+            if (!LabelPolicy.Audio.SPOKEN_NOTICE.id().equals(n.path("audio").asText()) || !n.path("notice").isObject()) return null;
+            double start = Double.parseDouble(n.path("notice").path("start").asText("nan"));
+            double end = Double.parseDouble(n.path("notice").path("end").asText("nan"));
+            return start >= 0 && end > start ? new double[] {start, end} : null;
+        } catch (java.io.IOException | NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Whether there is sound where the manifest says the spoken notice is: RMS level of the span and the share of
+     * its 20 ms windows above -45 dBFS. The words are not recognised (no speech recogniser in this bundle).
+     */
+    static LayerStatus noticeFound(float[] pcm, double[] span, long ms) {
+        int rate = 48_000;
+        int from = (int) Math.round(span[0] * rate);
+        int to = Math.min(pcm.length, (int) Math.round(span[1] * rate));
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("recorded", String.format(Locale.ROOT, "spoken notice at %.2f-%.2f s", span[0], span[1]));
+        if (to - from < rate / 10) {
+            facts.put("detectMs", String.valueOf(ms));
+            return new LayerStatus(Layers.AUDIO, false, "the signed manifest records a spoken AI notice at " + facts.get("recorded").substring(16)
+                    + ", but the sound is shorter", LayerStatus.State.ABSENT, facts);
+        }
+        double sum = 0;
+        for (int i = from; i < to; i++) sum += pcm[i] * (double) pcm[i];
+        double rms = 10 * Math.log10(Math.max(1e-12, sum / (to - from)));
+        int win = rate / 50, active = 0, windows = 0;
+        for (int w = from; w + win <= to; w += win) {
+            double e = 0;
+            for (int i = w; i < w + win; i++) e += pcm[i] * (double) pcm[i];
+            windows++;
+            if (10 * Math.log10(Math.max(1e-12, e / win)) > -45) active++;
+        }
+        double share = windows == 0 ? 0 : active / (double) windows;
+        boolean present = rms > -40 && share >= 0.3;
+        facts.put("levelDbfs", String.format(Locale.ROOT, "%.1f", rms));
+        facts.put("activeShare", String.format(Locale.ROOT, "%.2f", share));
+        facts.put("recognised", "no (the words are not checked)");
+        facts.put("detectMs", String.valueOf(ms));
+        String d = String.format(Locale.ROOT, "%s the span where the signed manifest records the spoken AI notice (%.2f-%.2f s): %.1f dBFS RMS, "
+                + "%.0f %% of 20 ms windows above -45 dBFS; the words themselves are not recognised", present ? "sound in" : "no speech-like sound in",
+                span[0], span[1], rms, share * 100);
+        return new LayerStatus(Layers.AUDIO, present, d, present ? LayerStatus.State.PRESENT : LayerStatus.State.ABSENT, facts);
+    }
+
+    private static LayerStatus audioFound(Future<float[]> sound, double[] notice) {
         long t0 = System.nanoTime();
         float[] pcm;
         try {
@@ -412,7 +580,9 @@ public final class ProvenanceServiceImpl implements ProvenanceService {
             return new LayerStatus(Layers.AUDIO, false, "not checked: interrupted", LayerStatus.State.UNCHECKED, null);
         }
         if (pcm == null) return new LayerStatus(Layers.AUDIO, false, "no audio track", LayerStatus.State.ABSENT, Map.of("audio", "no audio"));
-        return LabelReport.of(RhythmCueDetector.detect(pcm), (System.nanoTime() - t0) / 1_000_000);
+        RhythmCueDetector.Detection cue = RhythmCueDetector.detect(pcm);
+        if (notice != null && !cue.found()) return noticeFound(pcm, notice, (System.nanoTime() - t0) / 1_000_000);
+        return LabelReport.of(cue, (System.nanoTime() - t0) / 1_000_000);
     }
 
     /** Seconds of a clip the visible-label pass reads at most (persistence is checked that far). */
@@ -422,7 +592,55 @@ public final class ProvenanceServiceImpl implements ProvenanceService {
 
     @Override
     public double audioLabelSeconds(SceneSpec scene) {
-        return policyFor(scene).audioCue() ? RhythmCue.TOTAL_UNITS * RhythmCue.UNIT_SECONDS : 0;
+        LabelPolicy p = policyFor(scene);
+        return switch (p.audio()) {
+            case RHYTHM_CUE -> RhythmCue.TOTAL_UNITS * RhythmCue.UNIT_SECONDS;
+            case SPOKEN_NOTICE -> SpokenNotice.seconds(notice(p, scene).audio());
+            case NONE -> 0;
+        };
+    }
+
+    private double heightPercent(LabelPolicy p) {
+        return Double.isNaN(p.heightPercent()) ? heightPercent : Math.max(5.0, Math.min(20.0, p.heightPercent()));
+    }
+
+    private static String language(SceneSpec scene) {
+        return scene == null || scene.language() == null || scene.language().isBlank() ? "en" : scene.language().trim();
+    }
+
+    private static String noticeText(LabelPolicy p, SceneSpec scene) {
+        return p.noticeText(language(scene));
+    }
+
+    /** The policy's spoken notice for the scene's language, synthesised once through the voice service. */
+    private Speech notice(LabelPolicy p, SceneSpec scene) {
+        VoiceService vs = voice;
+        String who = "Label policy \"" + p.id() + "\" (" + p.source() + ")";
+        if (vs == null) {
+            throw new StageException(who + " asks for a spoken AI notice, but no voice service (io.kinora.api.voice.VoiceService, bundle io.kinora.voice) is available");
+        }
+        String lang = language(scene);
+        String text = noticeText(p, scene);
+        String voiceId = p.noticeVoice();
+        if (voiceId == null || voiceId.isBlank()) {
+            List<VoiceInfo> all = vs.voices();
+            voiceId = all.stream().filter(v -> v.speaks(lang)).map(VoiceInfo::id).sorted().findFirst().orElseThrow(() -> new StageException(
+                    who + ": no voice in the catalogue speaks " + lang + " for the spoken AI notice (voices: "
+                            + all.stream().map(VoiceInfo::id).limit(12).collect(Collectors.joining(", ")) + "); set noticeVoice"));
+        }
+        String key = voiceId + '\u0000' + lang + '\u0000' + text;
+        Speech s = notices.get(key);
+        if (s != null) return s;
+        try {
+            s = vs.speak(new SpeechRequest(voiceId, text, lang));
+        } catch (StageException e) {
+            throw new StageException(who + ": cannot speak the AI notice \"" + text + "\" with voice " + voiceId + ": " + e.getMessage());
+        }
+        if (s == null || s.audio() == null || s.audio().frames() == 0) {
+            throw new StageException(who + ": voice " + voiceId + " returned no audio for the AI notice \"" + text + "\"");
+        }
+        notices.put(key, s);
+        return s;
     }
 
     LabelPolicy policyFor(ProvenanceRequest request) {
@@ -431,20 +649,40 @@ public final class ProvenanceServiceImpl implements ProvenanceService {
     }
 
     private LabelPolicy policyFor(SceneSpec scene) {
+        return choose(scene).policy();
+    }
+
+    Chosen choose(SceneSpec scene) {
+        Map<String, LabelPolicy> known = policies;
         String asked = scene == null ? null : scene.labels().policy();
         if (asked == null || asked.isBlank()) {
-            LabelPolicy p = policies.get(defaultPolicy);
-            if (p == null) {
-                throw new StageException("The default label policy \"" + defaultPolicy + "\" (defaultPolicy in configuration " + PID
-                        + ") is unknown; known policies: " + String.join(", ", policies.keySet()));
+            LabelPolicy p = known.get(defaultPolicy);
+            if (p != null) return new Chosen(p, null);
+            String why = "default policy \"" + defaultPolicy + "\" (defaultPolicy in configuration " + PID + ") names no known policy"
+                    + invalid(defaultPolicy) + "; used " + LabelPolicy.EU + " instead (known: " + String.join(", ", known.keySet()) + ")";
+            if (!why.equals(loggedFallback)) {
+                loggedFallback = why;
+                LOG.error("The {}", why);
             }
-            return p;
+            return new Chosen(known.get(LabelPolicy.EU), why);
         }
-        LabelPolicy p = policies.get(asked.trim().toLowerCase(Locale.ROOT));
+        String id = asked.trim().toLowerCase(Locale.ROOT);
+        LabelPolicy p = known.get(id);
         if (p == null) {
-            throw new StageException("Unknown label policy \"" + asked + "\" in labels.policy; known policies: " + String.join(", ", policies.keySet()));
+            throw new StageException("Unknown label policy \"" + asked + "\" in labels.policy; known policies: " + String.join(", ", known.keySet())
+                    + invalid(id));
         }
-        return p;
+        return new Chosen(p, null);
+    }
+
+    /** "; configuration X defines it but is invalid: ..." for every invalid custom configuration asking for {@code id}. */
+    private String invalid(String id) {
+        StringBuilder b = new StringBuilder();
+        for (CustomPolicy c : customs) {
+            if (c.policy() == null && c.askedId().equals(id)) b.append("; configuration ").append(c.configuration()).append(" would define it but is invalid: ")
+                    .append(c.problem());
+        }
+        return b.toString();
     }
 
     private static void checkRequest(ProvenanceRequest request) {
@@ -473,9 +711,9 @@ public final class ProvenanceServiceImpl implements ProvenanceService {
     }
 
     private static LayerStatus audioApplied(LabelPolicy policy, Applied a) {
-        if (!policy.audioCue()) return new LayerStatus(Layers.AUDIO, false, "policy " + policy.id() + ": no audio label");
+        if (policy.audio() == LabelPolicy.Audio.NONE) return new LayerStatus(Layers.AUDIO, false, "policy " + policy.id() + ": no audio label");
         if (a == null || !a.audioApplied) {
-            return new LayerStatus(Layers.AUDIO, false, "policy " + policy.id() + " asks for the audio rhythm cue, but the master of this"
+            return new LayerStatus(Layers.AUDIO, false, "policy " + policy.id() + " asks for the audio label " + policy.audio().id() + ", but the master of this"
                     + " content was not labelled through labelAudio() by this service");
         }
         return new LayerStatus(Layers.AUDIO, true, "policy " + policy.id() + ": " + a.audio);
@@ -577,5 +815,7 @@ public final class ProvenanceServiceImpl implements ProvenanceService {
         volatile VisibleLabeler labeler;
         volatile String audio;
         volatile boolean audioApplied;
+        volatile double heightPercent = Double.NaN;
+        volatile SpokenNotice.Result notice;
     }
 }
