@@ -48,6 +48,12 @@ final class ParallaxRenderer {
     static final int LATTICE_STEP = 8;
     /** The working picture is downscaled only when the source has at least 1/0.8 = 1.25x the pixels needed. */
     private static final double DOWNSCALE_BELOW = 0.8;
+    /**
+     * Whether warp.pt renders the whole frame (its mode 0: the full-resolution grid, {@code grid_sample}, composite,
+     * cast and particles in TorchScript) instead of {@link FrameSampler} (the default: warp.pt computes the coarse
+     * grid, Java does the rest in one pass). For A/B benchmarks only (PerformanceTest); read when a render starts.
+     */
+    static volatile boolean torchFrames;
 
     /** Operator settings (see the component's configuration). */
     record Settings(double parallaxStrength, double focusStrength, double motionStrength) {
@@ -152,6 +158,11 @@ final class ParallaxRenderer {
             params[WarpHelper.FOCAL] = depth.focal();
             params[WarpHelper.OUT_W] = outW;
             params[WarpHelper.OUT_H] = outH;
+            FrameSampler sampler = torchFrames ? null : new FrameSampler(picture, light, fg, dots,
+                    (int) params[WarpHelper.LIGHT_X0], (int) params[WarpHelper.LIGHT_Y0], outW, outH);
+            params[WarpHelper.MODE] = sampler == null ? 0 : 1;
+            int gw = points(outW);
+            int gh = points(outH);
             long prep = System.nanoTime() - t0;
 
             int reported = -1;
@@ -169,12 +180,17 @@ final class ParallaxRenderer {
                 byte[] rgb = new byte[outW * outH * 3];
                 try (NDManager frameManager = manager.newSubManager()) {
                     NDArray frame = warp.render(frameManager, params, picture, maps, lattice, particles, light, fg);
-                    ByteBuffer bytes = frame.toByteBuffer(true);
-                    if (bytes.remaining() != rgb.length) {
-                        throw new IllegalStateException("warp returned " + bytes.remaining() + " bytes for a "
-                                + outW + "x" + outH + " frame");
+                    if (sampler != null) {
+                        float[] coarse = frame.toFloatArray();
+                        sampler.render(params, coarse, gw, gh, rgb);
+                    } else {
+                        ByteBuffer bytes = frame.toByteBuffer(true);
+                        if (bytes.remaining() != rgb.length) {
+                            throw new IllegalStateException("warp returned " + bytes.remaining() + " bytes for a "
+                                    + outW + "x" + outH + " frame");
+                        }
+                        bytes.get(rgb);
                     }
-                    bytes.get(rgb);
                 }
                 sink.accept(i, new RgbImage(outW, outH, rgb));
                 int percent = (int) ((i + 1) * 100L / frames);
