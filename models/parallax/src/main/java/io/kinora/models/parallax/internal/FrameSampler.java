@@ -131,6 +131,11 @@ final class FrameSampler {
             x1 = (int) p[WarpHelper.FG_BOX + 2];
             y1 = (int) p[WarpHelper.FG_BOX + 3];
         }
+
+        /** Patch pixel x of output pixel x (align_corners=True unnormalisation of the patch grid). */
+        float px(int x) { return (x * sx + ox + 1) * 0.5f * (fw - 1); }
+
+        float py(int y) { return (y * sy + oy + 1) * 0.5f * (fh - 1); }
     }
 
     private void flicker(float gain) {
@@ -217,32 +222,56 @@ final class FrameSampler {
         }
     }
 
-    /** The foreground patch at output pixel (x, y) (bilinear, zero padding) over the plate's colour, into rgb[o..]. */
+    /**
+     * The foreground patch at output pixel (x, y) (bilinear, zero padding: a corner outside the patch adds nothing)
+     * over the plate's colour, into rgb[o..].
+     */
     private void composite(Fg layer, int x, int y, float r, float g, float b, boolean flicker, float gain, byte[] rgb,
                            int o) {
-        float gx = (x * layer.sx + layer.ox + 1) * 0.5f * (fw - 1);
-        float gy = (y * layer.sy + layer.oy + 1) * 0.5f * (fh - 1);
-        int ix = (int) Math.floor(gx);
-        int iy = (int) Math.floor(gy);
+        float gx = layer.px(x);
+        float gy = layer.py(y);
+        int ix = (int) gx;
+        if (gx < ix) ix--;
+        int iy = (int) gy;
+        if (gy < iy) iy--;
         float fx = gx - ix;
         float fy = gy - iy;
-        float f0 = 0;
-        float f1 = 0;
-        float f2 = 0;
-        float fa = 0;
+        float f0;
+        float f1;
+        float f2;
+        float fa;
         float fl = 0;
         float[] fg = this.fg;
-        for (int k = 0; k < 4; k++) {
-            int cx = ix + (k & 1);
-            int cy = iy + (k >> 1);
-            if (cx < 0 || cy < 0 || cx >= fw || cy >= fh) continue;
-            float w = ((k & 1) == 0 ? 1 - fx : fx) * ((k >> 1) == 0 ? 1 - fy : fy);
-            int q = (cy * fw + cx) * 5;
-            f0 += fg[q] * w;
-            f1 += fg[q + 1] * w;
-            f2 += fg[q + 2] * w;
-            fa += fg[q + 3] * w;
-            fl += fg[q + 4] * w;
+        if (ix >= 0 && iy >= 0 && ix + 1 < fw && iy + 1 < fh) {
+            // all four corners inside: the common case
+            int q = (iy * fw + ix) * 5;
+            int q2 = q + fw * 5;
+            float w00 = (1 - fx) * (1 - fy);
+            float w01 = fx * (1 - fy);
+            float w10 = (1 - fx) * fy;
+            float w11 = fx * fy;
+            f0 = fg[q] * w00 + fg[q + 5] * w01 + fg[q2] * w10 + fg[q2 + 5] * w11;
+            f1 = fg[q + 1] * w00 + fg[q + 6] * w01 + fg[q2 + 1] * w10 + fg[q2 + 6] * w11;
+            f2 = fg[q + 2] * w00 + fg[q + 7] * w01 + fg[q2 + 2] * w10 + fg[q2 + 7] * w11;
+            fa = fg[q + 3] * w00 + fg[q + 8] * w01 + fg[q2 + 3] * w10 + fg[q2 + 8] * w11;
+            if (flicker) fl = fg[q + 4] * w00 + fg[q + 9] * w01 + fg[q2 + 4] * w10 + fg[q2 + 9] * w11;
+        } else {
+            f0 = 0;
+            f1 = 0;
+            f2 = 0;
+            fa = 0;
+            for (int k = 0; k < 4; k++) {
+                int cx = ix + (k & 1);
+                int cy = iy + (k >> 1);
+                if (cx < 0 || cy < 0 || cx >= fw || cy >= fh) continue;
+                float w = ((k & 1) == 0 ? 1 - fx : fx) * ((k >> 1) == 0 ? 1 - fy : fy);
+                int q = (cy * fw + cx) * 5;
+                f0 += fg[q] * w;
+                f1 += fg[q + 1] * w;
+                f2 += fg[q + 2] * w;
+                fa += fg[q + 3] * w;
+                fl += fg[q + 4] * w;
+            }
         }
         float keep = 1.0f - fa;
         if (flicker) {
