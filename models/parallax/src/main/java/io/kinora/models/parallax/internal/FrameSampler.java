@@ -1,5 +1,7 @@
 package io.kinora.models.parallax.internal;
 
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.stream.IntStream;
 
 import ai.djl.ndarray.NDArray;
@@ -56,7 +58,7 @@ final class FrameSampler {
         long[] ps = picture.getShape().getShape();
         this.picH = (int) ps[2];
         this.picW = (int) ps[3];
-        this.pic = interleave(picture.toFloatArray(), 3, picH * picW);
+        this.pic = interleave(picture, 3, picH * picW, picW);
         long[] ls = lightPatch.getShape().getShape();
         this.lh = (int) ls[2];
         this.lw = (int) ls[3];
@@ -66,17 +68,25 @@ final class FrameSampler {
         long[] fs = fgPatch.getShape().getShape();
         this.fh = (int) fs[2];
         this.fw = fh > 0 ? (int) fs[3] : 0;
-        this.fg = fw > 0 ? interleave(fgPatch.toFloatArray(), 5, fh * fw) : new float[0];
+        this.fg = fw > 0 ? interleave(fgPatch, 5, fh * fw, fw) : new float[0];
         this.particles = dots == null ? new float[0] : dots.pixels();
         this.count = dots == null ? 0 : dots.count();
         this.n0 = dots == null ? 0 : dots.firstLayerCount();
     }
 
-    private static float[] interleave(float[] planar, int channels, int plane) {
-        float[] out = new float[planar.length];
+    /** (1, C, H, W) planes to one interleaved array, read a row at a time (no second full-size copy). */
+    private static float[] interleave(NDArray planar, int channels, int plane, int width) {
+        FloatBuffer in = planar.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        if (in.remaining() != channels * plane) {
+            throw new IllegalStateException("expected " + channels * plane + " floats, got " + in.remaining());
+        }
+        float[] out = new float[channels * plane];
+        float[] row = new float[width];
         for (int c = 0; c < channels; c++) {
-            int o = c * plane;
-            for (int p = 0, q = c; p < plane; p++, q += channels) out[q] = planar[o + p];
+            for (int p0 = 0; p0 < plane; p0 += width) {
+                in.get(c * plane + p0, row);
+                for (int x = 0, q = p0 * channels + c; x < width; x++, q += channels) out[q] = row[x];
+            }
         }
         return out;
     }
