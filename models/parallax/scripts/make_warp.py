@@ -41,7 +41,11 @@ P_LIGHT_X0, P_LIGHT_Y0 = 32, 33                                # light patch pos
 # plane at its own nearness), so it is built per frame from 4 numbers, only over the output box it can cover
 P_FG_SX, P_FG_OX, P_FG_SY, P_FG_OY = 34, 35, 36, 37            # patch grid coordinate = pixel * S + O, per axis
 P_FG_X0, P_FG_Y0, P_FG_X1, P_FG_Y1 = 38, 39, 40, 41            # output box the patch can reach, pixels [x0, x1)
-N_PARAMS = 42
+# what to return: 0 = the finished frame; 1 = only the coarse sampling grid (1, h, w, 2) in the picture's grid
+# coordinates, for a caller that upsamples, samples, composites and adds particles itself (ParallaxRenderer's Java
+# sampler); a 42-float params vector is mode 0
+P_MODE = 42
+N_PARAMS = 43
 # output pixels between lattice points on both axes (ParallaxRenderer.LATTICE_STEP)
 STEP = 8
 
@@ -75,7 +79,7 @@ class ParallaxWarp(torch.nn.Module):
     def forward(self, params: torch.Tensor, image: torch.Tensor, depth: torch.Tensor,
                 base: torch.Tensor, particles: torch.Tensor, light: torch.Tensor, fg: torch.Tensor) -> torch.Tensor:
         """
-        params:    (34,) float32, layout above
+        params:    (42,) or (43,) float32, layout above
         image:     (1, 3, Hi, Wi) float32, pixel value + 0.5 (so the cast to uint8 rounds); its light patch is
                    rewritten in place when flicker is on
         depth:     (1, 4, Hd, Wd) float32: nearness (0 = far, 1 = near), water, sky and light masks (0..1)
@@ -88,7 +92,8 @@ class ParallaxWarp(torch.nn.Module):
         fg:        (1, 5, hf, wf) float32 the foreground patch: premultiplied colour (+0.5 x alpha), alpha and the
                    light mask (flicker brightens the subject's own light too), its outer ring transparent;
                    (1, 5, 0, 0) for none (single layer)
-        returns (H, W, 3) uint8, contiguous
+        returns (H, W, 3) uint8, contiguous; in mode 1 (params[42] == 1) the coarse grid (1, h, w, 2) float32 in
+        grid_sample's normalised picture coordinates instead (no light patch rewrite, no sampling, no particles)
         """
         c = params[0:2]
         inv_zoom = params[2]
@@ -120,6 +125,8 @@ class ParallaxWarp(torch.nn.Module):
             v = v - maps[..., 1:2] * shimmer * ripple
         if drift != 0.0:
             v = torch.cat([v[..., 0:1] - maps[..., 2:3] * drift, v[..., 1:2]], dim=-1)
+        if params.size(0) > 42 and float(params[42].item()) == 1.0:
+            return torch.addcmul(img_o, v, img_s)
         if light.size(2) > 0:
             x0 = int(params[32].item())
             y0 = int(params[33].item())
@@ -231,7 +238,18 @@ def self_check(scripted: torch.jit.ScriptModule) -> None:
         script = scripted(p, image.clone(), depth, base, parts, lit, f)
         if eager.shape != (out_h, out_w, 3) or eager.dtype != torch.uint8 or not torch.equal(eager, script):
             sys.exit('self-check failed: scripted module differs from eager module')
-    # no scene motion with zero amplitudes, whatever the masks and layers say
+    # mode 1: the coarse grid only, the same points the frame is sampled from (upsampled)
+    for p in [still, moving]:
+        p = torch.cat([p, torch.zeros(8), torch.ones(1)])
+        coarse = scripted(p, image.clone(), depth, base, no_particles, no_light, no_fg)
+        if coarse.shape != base.shape or coarse.dtype != torch.float32 or not torch.equal(
+                coarse, module(p, image.clone(), depth, base, no_particles, no_light, no_fg)):
+            sys.exit('self-check failed: the coarse grid (mode 1) differs between scripted and eager module')
+        frame = scripted(p[:42], image.clone(), depth, base, no_particles, no_light, no_fg)
+        again = F.grid_sample(image, scripted.upsample(coarse, out_h, out_w), mode='bilinear', padding_mode='border',
+                              align_corners=True)[0].permute(1, 2, 0).to(torch.uint8)
+        if not torch.equal(frame, again):
+            sys.exit('self-check failed: the frame is not sampled from the coarse grid of mode 1')
     still = torch.cat([still, torch.zeros(8)])
     plain = scripted(still, image.clone(), depth, base, no_particles, no_light, no_fg)
     if not torch.equal(plain, scripted(still, image.clone(), depth, base, particles, light, no_fg)):

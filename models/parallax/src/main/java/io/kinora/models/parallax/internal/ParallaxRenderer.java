@@ -6,6 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +53,12 @@ final class ParallaxRenderer {
     static final int LATTICE_STEP = 8;
     /** The working picture is downscaled only when the source has at least 1/0.8 = 1.25x the pixels needed. */
     private static final double DOWNSCALE_BELOW = 0.8;
+    /**
+     * Whether warp.pt renders the whole frame (its mode 0: the full-resolution grid, {@code grid_sample}, composite,
+     * cast and particles in TorchScript) instead of {@link FrameSampler} (the default: warp.pt computes the coarse
+     * grid, Java does the rest in one pass). For A/B benchmarks only (PerformanceTest); read when a render starts.
+     */
+    static volatile boolean torchFrames;
 
     /** Operator settings (see the component's configuration). */
     record Settings(double parallaxStrength, double focusStrength, double motionStrength) {
@@ -153,35 +163,72 @@ final class ParallaxRenderer {
             params[WarpHelper.FOCAL] = depth.focal();
             params[WarpHelper.OUT_W] = outW;
             params[WarpHelper.OUT_H] = outH;
+            FrameSampler sampler = torchFrames ? null : new FrameSampler(picture, light, fg, dots,
+                    (int) params[WarpHelper.LIGHT_X0], (int) params[WarpHelper.LIGHT_Y0], outW, outH);
+            params[WarpHelper.MODE] = sampler == null ? 0 : 1;
+            int gw = points(outW);
+            int gh = points(outH);
             long prep = System.nanoTime() - t0;
 
             int reported = -1;
-            for (int i = 0; i < frames; i++) {
-                cancel.check();
-                CameraPlan.Pose pose = plan.pose(i);
-                params[WarpHelper.CX] = (float) pose.cx();
-                params[WarpHelper.CY] = (float) pose.cy();
-                params[WarpHelper.INV_ZOOM] = (float) (1 / pose.zoom());
-                params[WarpHelper.TX] = (float) pose.tx();
-                params[WarpHelper.TY] = (float) pose.ty();
-                params[WarpHelper.DOLLY] = (float) pose.dolly();
-                SceneMotion.apply(motion, dots, i / (double) timeline.fps(), params);
-                if (fgLayer != null) fgLayer.params(pose, params);
-                byte[] rgb = new byte[outW * outH * 3];
-                try (NDManager frameManager = manager.newSubManager()) {
-                    NDArray frame = warp.render(frameManager, params, picture, maps, lattice, particles, light, fg);
-                    ByteBuffer bytes = frame.toByteBuffer(true);
-                    if (bytes.remaining() != rgb.length) {
-                        throw new IllegalStateException("warp returned " + bytes.remaining() + " bytes for a "
-                                + outW + "x" + outH + " frame");
+            // with the Java sampler, the next frame's coarse grid (a TorchScript call: mostly waiting for its
+            // intra-op threads on a busy box) is computed on a second thread while this frame is sampled
+            ExecutorService ahead = sampler == null ? null : Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "parallax-grid");
+                t.setDaemon(true);
+                return t;
+            });
+            Future<float[]> grid = null;
+            try {
+                float[] current = null;
+                for (int i = 0; i < frames; i++) {
+                    cancel.check();
+                    byte[] rgb = new byte[outW * outH * 3];
+                    if (sampler != null) {
+                        if (grid == null) {
+                            current = frameParams(plan, i, motion, dots, timeline.fps(), fgLayer, params);
+                            grid = coarseGrid(ahead, manager, current, picture, maps, lattice, particles, light, fg);
+                        }
+                        float[] coarse = await(grid);
+                        float[] p = current;
+                        grid = null;
+                        if (i + 1 < frames) {
+                            current = frameParams(plan, i + 1, motion, dots, timeline.fps(), fgLayer, params);
+                            grid = coarseGrid(ahead, manager, current, picture, maps, lattice, particles, light, fg);
+                        }
+                        sampler.render(p, coarse, gw, gh, rgb);
+                    } else {
+                        float[] p = frameParams(plan, i, motion, dots, timeline.fps(), fgLayer, params);
+                        try (NDManager frameManager = manager.newSubManager()) {
+                            NDArray frame = warp.render(frameManager, p, picture, maps, lattice, particles, light, fg);
+                            ByteBuffer bytes = frame.toByteBuffer(true);
+                            if (bytes.remaining() != rgb.length) {
+                                throw new IllegalStateException("warp returned " + bytes.remaining() + " bytes for a "
+                                        + outW + "x" + outH + " frame");
+                            }
+                            bytes.get(rgb);
+                        }
                     }
-                    bytes.get(rgb);
+                    sink.accept(i, new RgbImage(outW, outH, rgb));
+                    int percent = (int) ((i + 1) * 100L / frames);
+                    if (percent != reported) {
+                        reported = percent;
+                        progress.progress((i + 1) / (double) frames, "frame " + (i + 1) + " of " + frames);
+                    }
                 }
-                sink.accept(i, new RgbImage(outW, outH, rgb));
-                int percent = (int) ((i + 1) * 100L / frames);
-                if (percent != reported) {
-                    reported = percent;
-                    progress.progress((i + 1) / (double) frames, "frame " + (i + 1) + " of " + frames);
+            } finally {
+                if (ahead != null) {
+                    // a grid still being computed (cancelled or failed render) finishes before the manager closes
+                    if (grid != null) {
+                        try {
+                            grid.get();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        } catch (ExecutionException e) {
+                            // the render is already failing or cancelled
+                        }
+                    }
+                    ahead.shutdown();
                 }
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
@@ -220,6 +267,43 @@ final class ParallaxRenderer {
         } catch (RuntimeException e) {
             LOG.error("parallax render failed", e);
             throw new StageException("the parallax model could not render the clip: " + e.getMessage(), e);
+        }
+    }
+
+    /** The parameters of frame {@code i}: updates the running {@code params} and returns a copy of them. */
+    private static float[] frameParams(CameraPlan plan, int i, SceneMotion.Plan motion, ParticleLayers dots, int fps,
+                                       FgLayer fgLayer, float[] params) {
+        CameraPlan.Pose pose = plan.pose(i);
+        params[WarpHelper.CX] = (float) pose.cx();
+        params[WarpHelper.CY] = (float) pose.cy();
+        params[WarpHelper.INV_ZOOM] = (float) (1 / pose.zoom());
+        params[WarpHelper.TX] = (float) pose.tx();
+        params[WarpHelper.TY] = (float) pose.ty();
+        params[WarpHelper.DOLLY] = (float) pose.dolly();
+        SceneMotion.apply(motion, dots, i / (double) fps, params);
+        if (fgLayer != null) fgLayer.params(pose, params);
+        return params.clone();
+    }
+
+    /** warp.pt in mode 1 on the second thread: the coarse grid (gh, gw, 2) of the frame {@code p} describes. */
+    private Future<float[]> coarseGrid(ExecutorService ahead, NDManager manager, float[] p, NDArray picture,
+                                       NDArray maps, NDArray lattice, NDArray particles, NDArray light, NDArray fg) {
+        return ahead.submit(() -> {
+            try (NDManager frameManager = manager.newSubManager()) {
+                return warp.render(frameManager, p, picture, maps, lattice, particles, light, fg).toFloatArray();
+            }
+        });
+    }
+
+    private static float[] await(Future<float[]> grid) {
+        try {
+            return grid.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the frame's sampling grid was computed", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new IllegalStateException(e.getCause());
         }
     }
 

@@ -54,7 +54,8 @@ final class WarpHelper implements AutoCloseable {
     static final int LIGHT_Y0 = 33;
     static final int FG_AFFINE = 34;   // patch grid = pixel x * sx + ox, pixel y * sy + oy: sx, ox, sy, oy
     static final int FG_BOX = 38;      // output box the foreground patch can reach: x0, y0, x1, y1 (exclusive)
-    static final int PARAMS = 42;
+    static final int MODE = 42;        // 0: warp.pt returns the finished frame; 1: only the coarse grid (FrameSampler)
+    static final int PARAMS = 43;
 
     private final Model model;
     private final Block block;
@@ -103,7 +104,9 @@ final class WarpHelper implements AutoCloseable {
     }
 
     /**
-     * Renders one frame: returns a (H, W, 3) uint8 array owned by {@code frameManager}.
+     * Renders one frame: returns a (H, W, 3) uint8 array owned by {@code frameManager}; with {@code params[MODE]}
+     * = 1 only the coarse sampling grid (1, h, w, 2) float32 in the picture's grid coordinates (see
+     * {@link FrameSampler}).
      *
      * @param params {@link #PARAMS} floats, see the constants
      * @param image     (1, 3, Hi, Wi) float32, pixel value + 0.5; its light patch is rewritten in place (flicker)

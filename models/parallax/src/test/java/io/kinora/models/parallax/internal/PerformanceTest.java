@@ -184,8 +184,14 @@ class PerformanceTest {
         int rounds = Integer.getInteger("parallax.bench.rounds", 3);
         ClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {java.nio.file.Path.of(path).toUri().toURL()},
                 null);
-        ParallaxVideoModel baseline = new ParallaxVideoModel(Engine.getEngine("PyTorch"), ParallaxRenderer.Settings.DEFAULT,
-                null, loader);
+        boolean javaBaseline = "java".equals(System.getProperty("parallax.bench.baselineSampler"));
+        ParallaxRenderer.torchFrames = !javaBaseline; // the start-up check renders too
+        ParallaxVideoModel baseline;
+        try {
+            baseline = new ParallaxVideoModel(Engine.getEngine("PyTorch"), ParallaxRenderer.Settings.DEFAULT, null, loader);
+        } finally {
+            ParallaxRenderer.torchFrames = false;
+        }
         var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         try {
             Object[][] configs = {{1280, 720, 1600, 1200, "zoom in", false}, {1920, 1080, 2400, 1800, "zoom in", false},
@@ -197,8 +203,16 @@ class PerformanceTest {
                     StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "round %d, %dx%d %s, load %.1f:", r,
                             k[0], k[1], (boolean) k[5] ? "two layers" : "single layer", os.getSystemLoadAverage()));
                     for (int v = 0; v < 2; v++) {
-                        double[] t = measure(v == 0 ? baseline : model, (int) k[0], (int) k[1], (int) k[2], (int) k[3],
-                                (String) k[4], 72, (boolean) k[5], false);
+                        // the baseline renders its frames in warp.pt (mode 0), as before the Java sampler, unless
+                        // -Dparallax.bench.baselineSampler=java
+                        ParallaxRenderer.torchFrames = v == 0 && !javaBaseline;
+                        double[] t;
+                        try {
+                            t = measure(v == 0 ? baseline : model, (int) k[0], (int) k[1], (int) k[2], (int) k[3],
+                                    (String) k[4], 72, (boolean) k[5], false);
+                        } finally {
+                            ParallaxRenderer.torchFrames = false;
+                        }
                         if (r >= 0) fps[c][v][r] = 1000 / t[1];
                         line.append(String.format(Locale.ROOT, "  %s median %.1f ms, %.1f fps (mean)",
                                 v == 0 ? "baseline" : "this build", t[0], 1000 / t[1]));
