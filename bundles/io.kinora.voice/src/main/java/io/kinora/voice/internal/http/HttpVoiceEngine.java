@@ -170,13 +170,11 @@ public final class HttpVoiceEngine implements VoiceEngine {
 
     @Override
     public Speech synthesize(SpeechRequest request) {
-        String remoteVoice = remote.get(request.voice());
-        if (remoteVoice == null) throw new StageException("unknown voice '" + request.voice() + "' for the HTTP engine '" + id + "'");
+        String remoteVoice = SpeechRequests.profile(request, remote, "'" + id + "' (HTTP)");
         VoiceInfo info = voices.stream().filter(v -> v.id().equals(request.voice())).findFirst().orElseThrow();
         SpeechRequests.requireLanguage(request, info, id);
         SpeechMarkup markup = SpeechRequests.markup(request, info);
         String plain = markup.plainText().trim();
-        if (plain.isEmpty()) throw new StageException("nothing to speak for voice '" + info.id() + "'");
         String body = "{\"text\": " + json(plain) + ", \"ssml\": " + json(ssml(markup)) + ", \"voice\": " + json(remoteVoice)
                 + ", \"language\": " + json(request.language()) + "}";
         HttpRequest.Builder r = HttpRequest.newBuilder(url).timeout(timeout)

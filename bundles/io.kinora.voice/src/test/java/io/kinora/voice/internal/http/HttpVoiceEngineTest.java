@@ -126,6 +126,11 @@ class HttpVoiceEngineTest {
         assertTrue(junk.getMessage().startsWith("the HTTP voice engine 'lab-tts' (127.0.0.1) did not answer with a PCM WAV for voice 'junk'"), junk.getMessage());
         StageException lang = assertThrows(StageException.class, () -> e.synthesize(new SpeechRequest("down", "Bonjour.", "fr")));
         assertTrue(lang.getMessage().contains("'fr'"), lang.getMessage());
+        StageException unknown = assertThrows(StageException.class, () -> e.synthesize(new SpeechRequest("nobody", "Hello.", "en")));
+        assertEquals("unknown voice 'nobody' for engine 'lab-tts' (HTTP); its voices: down, junk", unknown.getMessage());
+        assertEquals("nothing to speak: the speech request is missing", assertThrows(StageException.class, () -> e.synthesize(null)).getMessage());
+        StageException empty = assertThrows(StageException.class, () -> e.synthesize(new SpeechRequest("down", "<break time=\"200ms\"/>", "en")));
+        assertEquals("nothing to speak for voice 'down': the line holds only markup", empty.getMessage());
         HttpVoiceEngine nobody = new HttpVoiceEngine("gone", "http://127.0.0.1:1/speak", new String[]{"x|y|en|male|adult|z"}, "", 2, 10_000);
         StageException unreachable = assertThrows(StageException.class, () -> nobody.synthesize(new SpeechRequest("x", "Hello.", "en")));
         assertTrue(unreachable.getMessage().startsWith("the HTTP voice engine 'gone' (127.0.0.1) could not be reached for voice 'x'"), unreachable.getMessage());
